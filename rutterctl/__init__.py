@@ -1,0 +1,3 @@
+"""rutterctl: operate Rutter connections from the command line."""
+
+__version__ = "0.1.0"

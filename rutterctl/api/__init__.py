@@ -1,0 +1,1 @@
+"""The Rutter HTTP client: auth, version header, retries, pacing, error classification."""

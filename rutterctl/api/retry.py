@@ -1,0 +1,45 @@
+"""Retry policy: exponential backoff with full jitter, Retry-After honoured, a bounded budget."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+RETRYABLE_STATUSES = frozenset({429, 452, 500, 502, 503, 504})
+
+
+def is_retryable_status(status: int) -> bool:
+    return status in RETRYABLE_STATUSES or status >= 500
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5  # requests in all, the first one included
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    budget: float = 60.0  # total seconds of waiting across all retries of one request
+
+    def backoff(self, retry_number: int, rng: random.Random) -> float:
+        """Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^n)]."""
+        ceiling = min(self.max_delay, self.base_delay * (2 ** (retry_number - 1)))
+        return rng.uniform(0, ceiling)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date; None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return max(0.0, seconds)

@@ -1,0 +1,62 @@
+"""`rutterctl status`: where one connection is in its lifecycle, and what to do next."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson
+
+# --exit-status: the stage as an exit code, for scripts (documented in the README).
+STAGE_EXIT = {
+    "DISABLED": 6,
+    "NEEDS_UPDATE": 5,
+    "INITIAL_SYNC": 8,
+    "HISTORICAL_SYNC": 0,
+    "ONGOING_SYNC": 0,
+}
+
+
+def status(
+    ctx: typer.Context,
+    connection: ConnectionArg,
+    output: OutputOpt = TableOrJson.table,
+    exit_status: Annotated[
+        bool,
+        typer.Option(
+            "--exit-status",
+            help="Exit 0 when data can be read (historical or ongoing sync), 8 during the "
+            "initial sync, 5 when the connection needs an update, 6 when disabled.",
+        ),
+    ] = False,
+) -> None:
+    """Show a connection's lifecycle stage, sync progress and next step.
+
+    Examples:
+
+        rutterctl status 6f1c0e0a-...            # a connection id or an access token
+
+        rutterctl status $TOKEN -o json | jq .stage
+
+        rutterctl status $TOKEN --exit-status || echo "not readable yet"
+    """
+    from rutterctl.domain.status import get_status
+    from rutterctl.render import documents, jsonout, status_view
+
+    deps: Deps = ctx.obj
+    resolved = deps.resolve(connection)
+    report = get_status(deps.gateway(), resolved.access_token, deps.now)
+    for warning in report.warnings:
+        deps.warn(f"warning: {warning}")
+    if output is TableOrJson.json:
+        jsonout.write_json(documents.status_document(report), deps.out)
+    elif deps.out_is_tty:
+        status_view.render_rich(report, deps.out, color=deps.color)
+    else:
+        status_view.render_plain(report, deps.out)
+    if exit_status:
+        code = STAGE_EXIT[report.stage.value]
+        if code:
+            raise typer.Exit(code)

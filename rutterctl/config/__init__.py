@@ -1,0 +1,1 @@
+"""Configuration: platformdirs paths, settings from the environment, credentials, caches."""

@@ -1,0 +1,1 @@
+"""Pure domain: lifecycle stages, batches, reasons and the use cases, with an injected clock."""

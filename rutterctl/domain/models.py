@@ -1,0 +1,115 @@
+"""Domain models of a Rutter connection, independent of the wire format and of rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeAlias
+
+# A priority is REQUIRED / PREFERRED_BUT_OPTIONAL / AVOID, or (for orders and products) a nested
+# map of field -> priority. Unknown values are kept as given.
+Priority: TypeAlias = "str | dict[str, Priority] | None"
+
+
+@dataclass(frozen=True)
+class Timestamp:
+    """A date as Rutter sent it, and its parsed value when it parses (shown as given otherwise)."""
+
+    raw: str | None
+    parsed: datetime | None
+
+    @classmethod
+    def parse(cls, raw: str | None) -> Timestamp:
+        if raw is None or raw == "":
+            return cls(raw=None, parsed=None)
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            return cls(raw=raw, parsed=None)
+        if value.tzinfo is None:
+            # Rutter's dates are UTC; a naive one is read as UTC rather than as local time.
+            value = value.replace(tzinfo=UTC)
+        return cls(raw=raw, parsed=value)
+
+    @property
+    def present(self) -> bool:
+        return self.raw is not None
+
+
+NO_TIME = Timestamp(raw=None, parsed=None)
+
+
+@dataclass(frozen=True)
+class EntityTotal:
+    """One entity's row of `historical_sync_status.total`."""
+
+    name: str
+    ready: bool
+    synced_count: int | float | None
+    oldest: Timestamp
+    newest: Timestamp
+
+
+@dataclass(frozen=True)
+class EntityProgress:
+    """One entity's progress within a batch (`progress_info`)."""
+
+    name: str
+    status: str
+    oldest: Timestamp
+    newest: Timestamp
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    time_frame_months: int | float | None
+    entities: dict[str, Priority]
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch_num: int | float
+    progress: tuple[EntityProgress, ...]
+    config: BatchConfig | None
+
+
+@dataclass(frozen=True)
+class ConnectionStatus:
+    """The lifecycle document of `GET /connections/status`."""
+
+    connection_id: str
+    org_id: str | None
+    platform: str | None
+    is_ready: bool
+    link_url: str | None
+    created_at: Timestamp
+    last_sync_completed_at: Timestamp
+    needs_update: bool
+    is_disabled: bool
+    disabled_reason: str | None
+    historical_sync_completed: bool
+    entities: tuple[EntityTotal, ...] = ()
+    num_batches_completed: int | float | None = None
+    batches: tuple[Batch, ...] = ()
+    synced_counts: dict[str, int | float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What `GET /connections/access_token` says about the merchant's store."""
+
+    store_name: str | None
+    store_domain: str | None
+    store_unique_id: str | None
+
+
+@dataclass(frozen=True)
+class ConnectionSummary:
+    """One row of `GET /connections`. `access_token` is a secret: never print it unmasked."""
+
+    id: str
+    access_token: str
+    link_url: str | None
+    platform: str | None
+    created_at: Timestamp
+    updated_at: Timestamp

@@ -1,0 +1,73 @@
+"""The `status` use case: read a connection's lifecycle document and explain it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rutterctl.domain.batches import batches_completed
+from rutterctl.domain.lifecycle import STAGES, Stage, StageInfo, stage_of
+from rutterctl.domain.models import ConnectionStatus, StoreInfo
+from rutterctl.domain.ports import Clock, RutterGateway
+from rutterctl.errors import ApiError, CredentialsRejected, Unavailable
+
+# Rutter polls the platform about every 10 minutes once history is complete; a gap of three
+# cadences means the sync has stalled rather than merely not run yet.
+SYNC_CADENCE = timedelta(minutes=10)
+STALE_AFTER = 3 * SYNC_CADENCE
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    status: ConnectionStatus
+    stage: Stage
+    info: StageInfo
+    store: StoreInfo | None
+    batches_completed: int
+    batches_total: int
+    warnings: tuple[str, ...]
+    checked_at: datetime
+
+
+def build_report(status: ConnectionStatus, store: StoreInfo | None, now: datetime) -> StatusReport:
+    stage = stage_of(status)
+    return StatusReport(
+        status=status,
+        stage=stage,
+        info=STAGES[stage],
+        store=store,
+        batches_completed=batches_completed(status),
+        batches_total=len(status.batches),
+        warnings=tuple(_warnings(status, stage, now)),
+        checked_at=now,
+    )
+
+
+def _warnings(status: ConnectionStatus, stage: Stage, now: datetime) -> list[str]:
+    if stage is not Stage.ONGOING_SYNC:
+        return []
+    last = status.last_sync_completed_at.parsed
+    if last is None:
+        return ["history is complete but no sync has completed yet"]
+    if now - last > STALE_AFTER:
+        minutes = int((now - last).total_seconds() // 60)
+        return [f"last sync completed {minutes} minutes ago; Rutter syncs about every 10 minutes"]
+    return []
+
+
+def get_status(
+    gateway: RutterGateway, access_token: str, clock: Clock, *, with_store: bool = True
+) -> StatusReport:
+    status = gateway.connection_status(access_token)
+    store = _store_info(gateway, access_token) if with_store else None
+    return build_report(status, store, clock())
+
+
+def _store_info(gateway: RutterGateway, access_token: str) -> StoreInfo | None:
+    """Store name and domain are a nicety: some platforms do not offer them (404)."""
+    try:
+        return gateway.store_info(access_token)
+    except (CredentialsRejected, Unavailable):
+        raise
+    except ApiError:
+        return None

@@ -1,0 +1,43 @@
+"""The exit-code table: a public contract, documented in the README. Mapped here and only here."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from rutterctl import errors
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    API_ERROR = 3
+    CREDENTIALS = 4
+    NEEDS_UPDATE = 5
+    DISABLED = 6
+    UNAVAILABLE = 7
+    NOT_READY = 8
+    TIMEOUT = 124
+    INTERRUPTED = 130
+
+
+# Most specific class first: the first isinstance match wins.
+_TABLE: tuple[tuple[type[BaseException], ExitCode], ...] = (
+    (errors.UsageError, ExitCode.USAGE),
+    (errors.CredentialsMissing, ExitCode.CREDENTIALS),
+    (errors.CredentialsRejected, ExitCode.CREDENTIALS),
+    (errors.ConnectionNeedsUpdate, ExitCode.NEEDS_UPDATE),
+    (errors.ConnectionDisabled, ExitCode.DISABLED),
+    (errors.Unavailable, ExitCode.UNAVAILABLE),
+    (errors.NotReady, ExitCode.NOT_READY),
+    (errors.WaitTimeout, ExitCode.TIMEOUT),
+    (errors.ApiError, ExitCode.API_ERROR),
+    (KeyboardInterrupt, ExitCode.INTERRUPTED),
+)
+
+
+def exit_code_for(exc: BaseException) -> ExitCode:
+    for kind, code in _TABLE:
+        if isinstance(exc, kind):
+            return code
+    return ExitCode.ERROR

@@ -1,0 +1,10 @@
+"""JSON output: one document, stable key order, UTF-8, trailing newline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+
+def write_json(doc: Any, out: TextIO) -> None:
+    out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,22 @@
+"""Every test runs with isolated config/cache dirs and no RUTTER_* variables from the host."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    for name in list(os.environ):
+        if name.startswith(("RUTTER_", "RUTTERCTL_")) or name in ("NO_COLOR", "CI_SECRET"):
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    monkeypatch.setenv("RUTTERCTL_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("RUTTERCTL_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    yield home

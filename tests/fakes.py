@@ -1,0 +1,73 @@
+"""Test doubles shared by the suites: a fake clock and a CLI invoker with an injected transport."""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from typer.testing import CliRunner
+
+from rutterctl.cli.app import app
+from rutterctl.cli.deps import Deps
+
+FIXED_NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
+CLIENT_ID = "client-id-0123456789"
+CLIENT_SECRET = "client-secret-abcdefghijklmnop"
+CREDS = {"RUTTER_CLIENT_ID": CLIENT_ID, "RUTTER_CLIENT_SECRET": CLIENT_SECRET}
+
+
+@dataclass
+class FakeClock:
+    """Time that moves only when someone sleeps: waiting costs no real time."""
+
+    start: datetime = FIXED_NOW
+    elapsed: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=self.elapsed)
+
+    def monotonic(self) -> float:
+        return 1000.0 + self.elapsed
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.elapsed += max(0.0, seconds)
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+    clock: FakeClock
+
+
+def invoke(
+    args: list[str],
+    *,
+    transport: Any = None,
+    env: dict[str, str] | None = None,
+    tty: bool = False,
+    clock: FakeClock | None = None,
+) -> Result:
+    """Run the CLI in process with an injected transport, environment and fake clock."""
+    clock = clock or FakeClock()
+    # The isolated dirs set by conftest's autouse fixture, then credentials, then the test's own.
+    environ = {k: v for k, v in os.environ.items() if k.startswith("RUTTERCTL_")}
+    environ.update(CREDS if env is None else env)
+    deps = Deps(
+        environ=environ,
+        transport=transport,
+        now=clock.now,
+        monotonic=clock.monotonic,
+        sleep=clock.sleep,
+        rng=random.Random(7),
+        stdout_tty=tty,
+        stderr_tty=tty,
+    )
+    result = CliRunner().invoke(app, args, obj=deps)
+    return Result(result.exit_code, result.stdout, result.stderr, clock)
