@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from typer.testing import CliRunner
-
 from rutterctl.cli.app import app
 from rutterctl.cli.deps import Deps
+from typer.testing import CliRunner
 
 FIXED_NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 CLIENT_ID = "client-id-0123456789"
