@@ -102,9 +102,11 @@ def root(
 
 
 def _register() -> None:
-    from rutterctl.cli import status
+    from rutterctl.cli import batches, reasons, status
 
     app.command("status")(status.status)
+    app.command("batches")(batches.batches)
+    app.command("reasons")(reasons.reasons)
 
 
 _register()

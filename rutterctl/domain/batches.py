@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rutterctl.domain.models import Batch, ConnectionStatus
+from dataclasses import dataclass
+
+from rutterctl.domain.models import NO_TIME, Batch, ConnectionStatus, Priority, Timestamp
 
 NOT_STARTED = "NOT_STARTED"
 IN_PROGRESS = "IN_PROGRESS"
@@ -40,3 +42,77 @@ def batches_completed(status: ConnectionStatus) -> int:
     if status.num_batches_completed is not None:
         return int(status.num_batches_completed)
     return sum(1 for batch in status.batches if batch_status(batch) == COMPLETED)
+
+
+ONGOING_WEBHOOKS = ("ORDER_CREATED", "ORDER_UPDATED", "PRODUCT_CREATED", "PRODUCT_UPDATED")
+
+
+@dataclass(frozen=True)
+class EntityView:
+    name: str
+    priority: Priority
+    status: str | None
+    oldest: Timestamp
+    newest: Timestamp
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """A batch as an operator reads it: its data, each entity's progress, status and webhook."""
+
+    batch_num: int | float | None  # None for the implicit batch of an unbatched connection
+    webhook: str
+    status: str
+    time_frame_months: int | float | None
+    entities: tuple[EntityView, ...]
+
+    @property
+    def entities_completed(self) -> int:
+        return sum(1 for entity in self.entities if entity.status == COMPLETED)
+
+
+def batching_configured(status: ConnectionStatus) -> bool:
+    return any(batch.config is not None for batch in status.batches)
+
+
+def batch_views(status: ConnectionStatus, *, implicit: bool = True) -> list[BatchView]:
+    """The configured batches in order; without batching (no batches, or only `config: null`),
+    one implicit batch built from `total` when `implicit` is set."""
+    if batching_configured(status):
+        return [_view(index, batch) for index, batch in enumerate(status.batches)]
+    if not implicit:
+        return [_view(index, batch) for index, batch in enumerate(status.batches)]
+    entities = tuple(
+        EntityView(e.name, None, COMPLETED if e.ready else IN_PROGRESS, e.oldest, e.newest)
+        for e in status.entities
+    )
+    if not entities:
+        overall = NOT_STARTED
+    elif all(entity.status == COMPLETED for entity in entities):
+        overall = COMPLETED
+    else:
+        overall = IN_PROGRESS
+    return [BatchView(None, batch_webhook(0), overall, None, entities)]
+
+
+def _view(index: int, batch: Batch) -> BatchView:
+    priorities = batch.config.entities if batch.config else {}
+    progress = {entity.name: entity for entity in batch.progress}
+    names = list(progress) + [name for name in priorities if name not in progress]
+    entities = tuple(
+        EntityView(
+            name,
+            priorities.get(name),
+            progress[name].status if name in progress else None,
+            progress[name].oldest if name in progress else NO_TIME,
+            progress[name].newest if name in progress else NO_TIME,
+        )
+        for name in names
+    )
+    return BatchView(
+        batch.batch_num,
+        batch_webhook(index),
+        batch_status(batch),
+        batch.config.time_frame_months if batch.config else None,
+        entities,
+    )

@@ -4,35 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from rutterctl.domain.batches import batch_status, batch_webhook
-from rutterctl.domain.models import Batch, ConnectionStatus
+from rutterctl.domain.batches import ONGOING_WEBHOOKS, batch_views, batching_configured
+from rutterctl.domain.models import ConnectionStatus
 from rutterctl.domain.status import StatusReport
 from rutterctl.render.timefmt import rfc3339
 
 
-def batch_documents(status: ConnectionStatus) -> list[dict[str, Any]]:
-    return [_batch(index, batch) for index, batch in enumerate(status.batches)]
+def batch_documents(status: ConnectionStatus, *, implicit: bool) -> list[dict[str, Any]]:
+    """The batches as in `batches -o json`; `status -o json` shows configured ones only."""
+    return [
+        {
+            "batch_num": view.batch_num,
+            "webhook": view.webhook,
+            "status": view.status,
+            "time_frame_months": view.time_frame_months,
+            "entities": [
+                {
+                    "name": e.name,
+                    "priority": e.priority,
+                    "status": e.status,
+                    "oldest": e.oldest.raw,
+                    "newest": e.newest.raw,
+                }
+                for e in view.entities
+            ],
+        }
+        for view in batch_views(status, implicit=implicit)
+    ]
 
 
-def _batch(index: int, batch: Batch) -> dict[str, Any]:
-    priorities = batch.config.entities if batch.config else {}
-    progress = {entity.name: entity for entity in batch.progress}
-    names = list(progress) + [name for name in priorities if name not in progress]
+def batches_document(report: StatusReport) -> dict[str, Any]:
+    s = report.status
     return {
-        "batch_num": batch.batch_num,
-        "webhook": batch_webhook(index),
-        "status": batch_status(batch),
-        "time_frame_months": batch.config.time_frame_months if batch.config else None,
-        "entities": [
-            {
-                "name": name,
-                "priority": priorities.get(name),
-                "status": progress[name].status if name in progress else None,
-                "oldest": progress[name].oldest.raw if name in progress else None,
-                "newest": progress[name].newest.raw if name in progress else None,
-            }
-            for name in names
-        ],
+        "connection_id": s.connection_id,
+        "stage": report.stage.value,
+        "batching_configured": batching_configured(s),
+        "num_batches_completed": report.batches_completed,
+        "num_batches": report.batches_total,
+        "batches": batch_documents(s, implicit=True),
+        "ongoing": {
+            "active": s.historical_sync_completed,
+            "webhooks": list(ONGOING_WEBHOOKS),
+        },
     }
 
 
@@ -67,7 +80,7 @@ def status_document(report: StatusReport) -> dict[str, Any]:
             }
             for e in s.entities
         ],
-        "batches": batch_documents(s),
+        "batches": batch_documents(s, implicit=False),
         "warnings": list(report.warnings),
         "checked_at": rfc3339(report.checked_at),
     }

@@ -7,6 +7,7 @@ from typing import TextIO
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import timefmt
+from rutterctl.render.plain import write_pairs, write_tsv
 
 STAGE_STYLE = {
     Stage.DISABLED: "bold red",
@@ -63,15 +64,11 @@ ENTITY_HEADER = ["entity", "ready", "synced", "oldest", "newest"]
 
 def render_plain(report: StatusReport, out: TextIO) -> None:
     """No ANSI, no box drawing: `key: value` lines, then the entities tab-separated."""
-    rows = summary_rows(report)
-    width = max(len(key) for key, _ in rows) + 1
-    for key, value in rows:
-        out.write(f"{key + ':':<{width}} {value}\n")
+    write_pairs(summary_rows(report), out)
     entities = entity_rows(report)
     if entities:
-        out.write("\n" + "\t".join(ENTITY_HEADER) + "\n")
-        for row in entities:
-            out.write("\t".join(row) + "\n")
+        out.write("\n")
+        write_tsv(ENTITY_HEADER, entities, out)
 
 
 def render_rich(report: StatusReport, out: TextIO, *, color: bool) -> None:

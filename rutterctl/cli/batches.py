@@ -1,0 +1,34 @@
+"""`rutterctl batches`: which data each batch of the historical sync holds, and its progress."""
+
+from __future__ import annotations
+
+import typer
+
+from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson
+
+
+def batches(
+    ctx: typer.Context,
+    connection: ConnectionArg,
+    output: OutputOpt = TableOrJson.table,
+) -> None:
+    """Show each sync batch: its entities and priorities, time frame, progress and webhook.
+
+    \b
+    Examples:
+      rutterctl batches $TOKEN
+      rutterctl batches $CONNECTION_ID -o json | jq '.batches[] | {batch_num, status}'
+    """
+    from rutterctl.domain.status import get_status
+    from rutterctl.render import batches_view, documents, jsonout
+
+    deps: Deps = ctx.obj
+    resolved = deps.resolve(connection)
+    report = get_status(deps.gateway(), resolved.access_token, deps.now, with_store=False)
+    if output is TableOrJson.json:
+        jsonout.write_json(documents.batches_document(report), deps.out)
+    elif deps.out_is_tty:
+        batches_view.render_rich(report, deps.out, color=deps.color)
+    else:
+        batches_view.render_plain(report, deps.out)

@@ -1,0 +1,155 @@
+"""`rutterctl batches` for people: the product description's batching table, live."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rutterctl.domain.batches import (
+    COMPLETED,
+    FAILED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    ONGOING_WEBHOOKS,
+    BatchView,
+    batch_views,
+    batching_configured,
+)
+from rutterctl.domain.models import Priority
+from rutterctl.domain.status import StatusReport
+from rutterctl.render import timefmt
+from rutterctl.render.plain import write_pairs, write_tsv
+
+STATUS_STYLE = {
+    COMPLETED: "green",
+    IN_PROGRESS: "cyan",
+    NOT_STARTED: "dim",
+    FAILED: "bold red",
+}
+ENTITY_HEADER = ["entity", "priority", "status", "oldest", "newest"]
+
+
+def format_priority(priority: Priority) -> str:
+    """REQUIRED, or for a nested config `line_items: REQUIRED, variants.inventory: AVOID`."""
+    if priority is None:
+        return "-"
+    if isinstance(priority, str):
+        return priority
+    return ", ".join(f"{path}: {value}" for path, value in _flatten(priority, ""))
+
+
+def _flatten(priority: dict[str, Priority], prefix: str) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, value in priority.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            pairs += _flatten(value, f"{path}.")
+        else:
+            pairs.append((path, "-" if value is None else value))
+    return pairs
+
+
+def _details(view: BatchView) -> str:
+    months = (
+        f"last {view.time_frame_months} months"
+        if view.time_frame_months is not None
+        else "time frame not given"
+    )
+    return f"{months}, fires {view.webhook}"
+
+
+def _title(view: BatchView) -> str:
+    name = "implicit batch" if view.batch_num is None else f"batch {view.batch_num}"
+    done = f"{view.entities_completed} of {len(view.entities)} entities completed"
+    return f"{name}: {view.status} ({done}), {_details(view)}"
+
+
+def _entity_rows(view: BatchView) -> list[list[str]]:
+    return [
+        [
+            e.name,
+            format_priority(e.priority),
+            e.status or "-",
+            timefmt.plain(e.oldest),
+            timefmt.plain(e.newest),
+        ]
+        for e in view.entities
+    ]
+
+
+def _header(report: StatusReport) -> list[tuple[str, str]]:
+    s = report.status
+    configured = batching_configured(s)
+    return [
+        ("connection", s.connection_id),
+        ("stage", report.stage.value),
+        (
+            "batches",
+            f"{report.batches_completed} of {report.batches_total} completed"
+            if configured
+            else "no batching configured: one implicit batch, readiness from the totals",
+        ),
+    ]
+
+
+def _ongoing(report: StatusReport) -> str:
+    state = "active" if report.status.historical_sync_completed else "after history completes"
+    return f"ongoing sync: {state}, every ~10 minutes, fires {', '.join(ONGOING_WEBHOOKS)}"
+
+
+def render_plain(report: StatusReport, out: TextIO) -> None:
+    write_pairs(_header(report), out)
+    for view in batch_views(report.status):
+        out.write(f"\n{_title(view)}\n")
+        if view.entities:
+            write_tsv(ENTITY_HEADER, _entity_rows(view), out, indent="  ")
+    out.write(f"\n{_ongoing(report)}\n")
+
+
+def render_rich(report: StatusReport, out: TextIO, *, color: bool) -> None:
+    """A heading with a progress bar per batch, then its entities; dates shortened to days."""
+    from rich.console import Console
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
+    header = Table.grid(padding=(0, 2))
+    header.add_column(style="bold")
+    header.add_column()
+    for key, value in _header(report):
+        header.add_row(key, Text(value))
+    console.print(header)
+    for view in batch_views(report.status):
+        heading = Table.grid(padding=(0, 1))
+        for _ in range(4):
+            heading.add_column()
+        heading.add_row(
+            Text(
+                "implicit batch" if view.batch_num is None else f"batch {view.batch_num}",
+                style="bold",
+            ),
+            ProgressBar(
+                total=max(1, len(view.entities)), completed=view.entities_completed, width=20
+            ),
+            Text(view.status, style=STATUS_STYLE.get(view.status, "yellow")),
+            Text(_details(view), style="dim"),
+        )
+        console.print()
+        console.print(heading)
+        if not view.entities:
+            continue
+        table = Table(header_style="bold", box=None, padding=(0, 1), pad_edge=False)
+        for name in ENTITY_HEADER:
+            table.add_column(name)
+        for row in _entity_rows(view):
+            table.add_row(
+                Text(row[0]),
+                Text(row[1]),
+                Text(row[2], style=STATUS_STYLE.get(row[2], "yellow")),
+                Text(row[3][:10]),
+                Text(row[4][:10]),
+            )
+        console.print(table)
+    console.print()
+    active = report.status.historical_sync_completed
+    console.print(Text(_ongoing(report), style="green" if active else "dim"))

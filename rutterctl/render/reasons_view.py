@@ -1,0 +1,115 @@
+"""`rutterctl reasons`: the disabled-reason catalogue, and one connection's reason explained."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from rutterctl.domain.lifecycle import Stage
+from rutterctl.domain.reasons import DISCLAIMER, Reason
+from rutterctl.domain.status import StatusReport
+from rutterctl.render.plain import write_pairs
+
+
+def reauth_text(reason: Reason) -> str:
+    if reason.reauth_helps is None:
+        return "unknown"
+    return "yes" if reason.reauth_helps else "no, not on its own"
+
+
+def label(reason: Reason) -> str:
+    if reason.reason is None:
+        return "(no reason given)"
+    if reason.kind == "needs_update":
+        return "NEEDS_UPDATE (needs-update state)"
+    return reason.reason
+
+
+def reason_document(reason: Reason) -> dict[str, Any]:
+    return {
+        "reason": reason.reason,
+        "kind": reason.kind,
+        "meaning": reason.meaning,
+        "actor": reason.actor,
+        "action": reason.action,
+        "reauth_helps": reason.reauth_helps,
+    }
+
+
+def _pairs(reason: Reason) -> list[tuple[str, str]]:
+    return [
+        ("meaning", reason.meaning),
+        ("who acts", reason.actor),
+        ("next step", reason.action),
+        ("re-auth helps", reauth_text(reason)),
+    ]
+
+
+def catalogue_plain(entries: Sequence[Reason], out: TextIO) -> None:
+    out.write(f"note: {DISCLAIMER}\n")
+    for entry in entries:
+        out.write(f"\n{label(entry)}\n")
+        write_pairs(_pairs(entry), out, indent="  ")
+
+
+def catalogue_rich(entries: Sequence[Reason], out: TextIO, *, color: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
+    table = Table(header_style="bold", show_lines=True, caption=DISCLAIMER)
+    for name in ("reason", "meaning", "who acts", "next step", "re-auth helps"):
+        table.add_column(name)
+    for entry in entries:
+        style = (
+            "dim" if entry.reauth_helps is None else ("green" if entry.reauth_helps else "yellow")
+        )
+        table.add_row(
+            Text(label(entry), style="bold"),
+            Text(entry.meaning),
+            Text(entry.actor),
+            Text(entry.action),
+            Text(reauth_text(entry), style=style),
+        )
+    console.print(table)
+
+
+def connection_rows(report: StatusReport, reason: Reason | None) -> list[tuple[str, str]]:
+    s = report.status
+    rows = [("connection", s.connection_id), ("stage", report.stage.value)]
+    if reason is None:
+        rows.append(
+            (
+                "reason",
+                "none: the connection is neither disabled nor in need of an update",
+            )
+        )
+        rows.append(("meaning", report.info.meaning))
+        return rows
+    if report.stage is Stage.DISABLED:
+        rows.append(("disabled reason", label(reason)))
+    rows += _pairs(reason)
+    if reason.reauth_helps or report.stage is Stage.NEEDS_UPDATE:
+        rows.append(("link_url", s.link_url or "not given by Rutter"))
+    return rows
+
+
+def connection_document(report: StatusReport, reason: Reason | None) -> dict[str, Any]:
+    s = report.status
+    reauth = reason is not None and (reason.reauth_helps or report.stage is Stage.NEEDS_UPDATE)
+    return {
+        "connection_id": s.connection_id,
+        "stage": report.stage.value,
+        "is_disabled": s.is_disabled,
+        "needs_update": s.needs_update,
+        "disabled_reason": s.disabled_reason,
+        "explanation": reason_document(reason) if reason else None,
+        "link_url": s.link_url if reauth else None,
+    }
+
+
+def connection_plain(report: StatusReport, reason: Reason | None, out: TextIO) -> None:
+    write_pairs(connection_rows(report, reason), out)
+    if reason is not None:
+        out.write(f"\nnote: {DISCLAIMER}\n")
