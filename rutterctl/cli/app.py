@@ -102,11 +102,12 @@ def root(
 
 
 def _register() -> None:
-    from rutterctl.cli import batches, reasons, status
+    from rutterctl.cli import batches, reasons, status, wait_ready
 
     app.command("status")(status.status)
     app.command("batches")(batches.batches)
     app.command("reasons")(reasons.reasons)
+    app.command("wait-ready")(wait_ready.wait_ready)
 
 
 _register()

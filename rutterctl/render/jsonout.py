@@ -8,3 +8,8 @@ from typing import Any, TextIO
 
 def write_json(doc: Any, out: TextIO) -> None:
     out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def dumps_line(doc: Any) -> str:
+    """One compact JSON document per line (NDJSON)."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"

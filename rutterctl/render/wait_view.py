@@ -1,0 +1,141 @@
+"""`rutterctl wait-ready` output: progress on stderr, the summary or documents on stdout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from rutterctl.domain.durations import format_duration
+from rutterctl.domain.wait import Outcome, PollEvent, WaitResult
+from rutterctl.render.documents import status_document
+from rutterctl.render.jsonout import dumps_line
+from rutterctl.render.plain import write_tsv
+from rutterctl.secrets import redact
+
+
+def progress_text(event: PollEvent) -> str:
+    """`acme: INITIAL_SYNC, orders 1200 / products 300 synced, batches 0 of 3, elapsed 1m30s`."""
+    name = redact(event.target.name)
+    elapsed = format_duration(event.elapsed)
+    if event.report is None:
+        problem = event.error.message if event.error else "no answer"
+        return f"{name}: {problem}; still waiting, elapsed {elapsed}"
+    report = event.report
+    counts = ", ".join(
+        f"{e.name} {e.synced_count}" for e in report.status.entities if e.synced_count is not None
+    )
+    parts = [f"{name}: {report.stage.value}"]
+    if counts:
+        parts.append(f"synced {counts}")
+    if report.batches_total:
+        parts.append(f"batches {report.batches_completed} of {report.batches_total}")
+    parts.append(f"elapsed {elapsed}")
+    return ", ".join(parts)
+
+
+class Progress:
+    """On a terminal one live line rewritten in place; otherwise one line per change."""
+
+    def __init__(self, err: TextIO, *, live: bool) -> None:
+        self.err = err
+        self.live = live
+        self._dirty = False
+
+    def __call__(self, event: PollEvent) -> None:
+        text = progress_text(event)
+        if self.live:
+            self.err.write(f"\r\x1b[2K{text}")
+            self._dirty = True
+        elif event.changed or event.error is not None:
+            self.err.write(text + "\n")
+        self.err.flush()
+
+    def close(self) -> None:
+        if self._dirty:
+            self.err.write("\n")
+            self.err.flush()
+            self._dirty = False
+
+
+def ndjson_event(event: PollEvent) -> str:
+    report = event.report
+    doc: dict[str, Any] = {
+        "event": "poll",
+        "connection": redact(event.target.name),
+        "elapsed_seconds": round(event.elapsed, 3),
+        "satisfied": event.satisfied,
+        "stage": report.stage.value if report else None,
+        "is_ready": report.status.is_ready if report else None,
+        "historical_sync_completed": report.status.historical_sync_completed if report else None,
+        "num_batches_completed": report.batches_completed if report else None,
+        "num_batches": report.batches_total if report else None,
+        "error": event.error.message if event.error else None,
+    }
+    return dumps_line(doc)
+
+
+def result_document(result: WaitResult) -> dict[str, Any]:
+    return {
+        "event": "done",
+        "connection": redact(result.target.name),
+        "outcome": result.outcome.value,
+        "polls": result.polls,
+        "elapsed_seconds": round(result.elapsed, 3),
+        "status": status_document(result.report) if result.report else None,
+    }
+
+
+def json_documents(results: Sequence[WaitResult]) -> Any:
+    """One connection: its last status document (the `status -o json` contract); several: a
+    list of them in argument order (null where no status was ever read)."""
+    docs = [status_document(r.report) if r.report else None for r in results]
+    return docs[0] if len(docs) == 1 else docs
+
+
+SUMMARY_HEADER = ["connection", "outcome", "stage", "polls", "elapsed", "detail"]
+
+
+def _detail(result: WaitResult) -> str:
+    if result.outcome is Outcome.READY:
+        return "condition holds"
+    if result.error is None:
+        return ""
+    detail = result.error.message
+    if result.error.hint:
+        detail += f"; {result.error.hint}"
+    return redact(detail)
+
+
+def summary_rows(results: Sequence[WaitResult]) -> list[list[str]]:
+    return [
+        [
+            redact(r.target.name),
+            r.outcome.value,
+            r.report.stage.value if r.report else "-",
+            str(r.polls),
+            format_duration(r.elapsed),
+            _detail(r),
+        ]
+        for r in results
+    ]
+
+
+def summary_plain(results: Sequence[WaitResult], out: TextIO) -> None:
+    write_tsv(SUMMARY_HEADER, summary_rows(results), out)
+
+
+def summary_rich(results: Sequence[WaitResult], out: TextIO, *, color: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    styles = {"ready": "green", "needs_update": "yellow", "disabled": "red"}
+    console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
+    table = Table(header_style="bold")
+    for name in SUMMARY_HEADER:
+        table.add_column(name)
+    for row in summary_rows(results):
+        table.add_row(
+            Text(row[0]), Text(row[1], style=styles.get(row[1], "bold red")), *map(Text, row[2:])
+        )
+    console.print(table)
