@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -236,9 +235,10 @@ def test_until_entity_and_historical() -> None:
 
 
 def test_secrets_never_printed(monkeypatch: pytest.MonkeyPatch) -> None:
-    echo: Callable[[], httpx.Response] = lambda: httpx.Response(
-        503, json={"error_code": "X", "error_message": f"bad token {builders.ACCESS_TOKEN}"}
-    )
+    def echo() -> httpx.Response:
+        message = f"bad token {builders.ACCESS_TOKEN}"
+        return httpx.Response(503, json={"error_code": "X", "error_message": message})
+
     rutter = Rutter({builders.ACCESS_TOKEN: [echo, READY]})
     result = run(rutter, builders.ACCESS_TOKEN, "--debug")
     everything = result.stdout + result.stderr

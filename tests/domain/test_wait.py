@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-
 from rutterctl.api import convert, wire
 from rutterctl.domain.durations import format_duration, parse_duration
 from rutterctl.domain.status import StatusReport, build_report
@@ -19,6 +18,7 @@ from rutterctl.domain.wait import (
     parse_condition,
 )
 from rutterctl.errors import CredentialsRejected, Unavailable, UsageError
+
 from tests import builders
 from tests.fakes import FakeClock
 
