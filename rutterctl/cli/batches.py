@@ -13,7 +13,7 @@ def batches(
     connection: ConnectionArg,
     output: OutputOpt = TableOrJson.table,
 ) -> None:
-    """Show each sync batch: its entities and priorities, time frame, progress and webhook.
+    """Each sync batch: its data, progress and webhook.
 
     \b
     Examples:

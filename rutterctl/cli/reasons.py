@@ -21,7 +21,7 @@ def reasons(
     ] = None,
     output: OutputOpt = TableOrJson.table,
 ) -> None:
-    """Explain disabled reasons: the whole catalogue, or one connection's reason and next step.
+    """What disabled reasons mean, who must act, and what to do next.
 
     \b
     Examples:

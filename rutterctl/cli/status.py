@@ -32,7 +32,7 @@ def status(
         ),
     ] = False,
 ) -> None:
-    """Show a connection's lifecycle stage, sync progress and next step.
+    """Where a connection is in its lifecycle, and what to do next.
 
     Examples:
 
