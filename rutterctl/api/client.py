@@ -118,6 +118,11 @@ class RutterClient:
 
     def get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET a JSON document, retrying what is worth retrying, raising classified errors."""
+        return self.get_reply(path, params).body
+
+    def get_reply(self, path: str, params: Mapping[str, str] | None = None) -> Reply:
+        """Like `get`, keeping the status and request id so that a caller that cannot use the
+        body (an unexpected shape) can still name the request id in its error."""
         auth = self._auth()
         policy = self.config.retry
         query = {k: v for k, v in (params or {}).items() if v is not None}
@@ -129,7 +134,7 @@ class RutterClient:
             self.pacer.acquire()
             outcome = self._attempt(path, query, auth, shown)
             if not isinstance(outcome, _Retry):
-                return outcome.body
+                return outcome
             if attempt >= policy.max_attempts:
                 raise outcome.error
             honoured = outcome.retry_after is not None
@@ -154,7 +159,7 @@ class RutterClient:
 
     def _attempt(
         self, path: str, query: Mapping[str, str], auth: httpx.BasicAuth, shown: str
-    ) -> _Ok | _Retry:
+    ) -> Reply | _Retry:
         """One request: its body, a retryable failure, or a raised definitive error."""
         started = self.hooks.monotonic()
         try:
@@ -175,7 +180,7 @@ class RutterClient:
         body, readable = _parse(response)
         ok = 200 <= status < 300
         if ok and readable:
-            return _Ok(body)
+            return Reply(body, status, request_id)
         retry_after = parse_retry_after(response.headers.get("Retry-After"), self.hooks.now())
         if ok:  # a 2xx whose body is not JSON: an HTML proxy page, a truncated document
             error = Unavailable(
@@ -222,8 +227,12 @@ class RutterClient:
 
 
 @dataclass(frozen=True)
-class _Ok:
+class Reply:
+    """A successful answer: the parsed JSON body, the HTTP status and Rutter's request id."""
+
     body: Any
+    status: int
+    request_id: str | None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ class RutterGroup(TyperGroup):
             if deps.debug and not isinstance(exc, KeyboardInterrupt):
                 deps.warn("".join(traceback.format_exception(exc)).rstrip())
             raise typer.Exit(int(exit_code_for(exc))) from None
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort, *_CLICK_ERRORS):
             raise
         except Exception as exc:  # noqa: BLE001 - the boundary of last resort, reported once
             deps = _deps(ctx)
@@ -42,6 +42,13 @@ class RutterGroup(TyperGroup):
         finally:
             if isinstance(ctx.obj, Deps):
                 ctx.obj.close()
+
+
+# Usage errors (bad option value, missing argument) belong to click's own handling (exit 2).
+# typer vendors click privately, so the base class is found through a public subclass.
+_CLICK_ERRORS: tuple[type[Exception], ...] = tuple(
+    kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException"
+)
 
 
 def _deps(ctx: typer.Context) -> Deps:
@@ -102,12 +109,17 @@ def root(
 
 
 def _register() -> None:
-    from rutterctl.cli import batches, reasons, status, wait_ready
+    from rutterctl.cli import batches, fetch, reasons, status, wait_ready
 
     app.command("status")(status.status)
     app.command("batches")(batches.batches)
     app.command("reasons")(reasons.reasons)
     app.command("wait-ready")(wait_ready.wait_ready)
+    app.command("fetch")(fetch.fetch)
+
+    from rutterctl.cli import sim
+
+    app.add_typer(sim.app, name="sim")
 
 
 _register()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -87,7 +88,8 @@ def _positive_float(environ: Mapping[str, str], name: str, default: float) -> fl
         value = float(raw)
     except ValueError:
         value = -1.0
-    if value <= 0:
+    # float() also reads "nan" and "inf": neither is a usable number of seconds.
+    if not math.isfinite(value) or value <= 0:
         raise UsageError(f"{name} must be a positive number of seconds, not {raw!r}")
     return value
 

@@ -46,9 +46,12 @@ def build_report(status: ConnectionStatus, store: StoreInfo | None, now: datetim
 def _warnings(status: ConnectionStatus, stage: Stage, now: datetime) -> list[str]:
     if stage is not Stage.ONGOING_SYNC:
         return []
+    if not status.last_sync_completed_at.present:
+        return ["history is complete but no sync has completed yet"]
     last = status.last_sync_completed_at.parsed
     if last is None:
-        return ["history is complete but no sync has completed yet"]
+        # A date we cannot read is shown as given; claiming "never synced" would be false.
+        return []
     if now - last > STALE_AFTER:
         minutes = int((now - last).total_seconds() // 60)
         return [f"last sync completed {minutes} minutes ago; Rutter syncs about every 10 minutes"]

@@ -1,0 +1,301 @@
+"""Every error path of the CLI: its exit code and its one line on stderr."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests import builders
+from tests.builders import Answer, connect_error, error_body, respond
+from tests.fakes import CLIENT_SECRET, CREDS, invoke
+
+ID, TOKEN = builders.CONNECTION_ID, builders.ACCESS_TOKEN
+RID = builders.REQUEST_ID
+CREDENTIALS_HINT = (
+    "check RUTTER_CLIENT_ID / RUTTER_CLIENT_SECRET and that the connection belongs to this "
+    "organisation and environment"
+)
+SHAPE_HINT = "Rutter may have changed its API; run with --debug and report the request id"
+
+
+def error_line(stderr: str) -> str:
+    """The error: one line, the last one, after nothing but retry announcements."""
+    lines = stderr.splitlines()
+    assert lines, "nothing on stderr"
+    assert stderr.endswith("\n")
+    assert all(line.startswith("retrying GET ") for line in lines[:-1]), lines
+    assert "Traceback" not in stderr
+    return lines[-1]
+
+
+def run_status(rutter: builders.FakeRutter, *extra: str) -> tuple[int, str, str]:
+    result = invoke(["status", ID, *extra], transport=rutter.transport)
+    return result.exit_code, result.stdout, result.stderr
+
+
+CASES: list[tuple[str, dict[str, Answer | list[Answer]], int, str]] = [
+    (
+        "404",
+        {"status": respond(404, error_body("NOT_FOUND", "no such thing", "INVALID_REQUEST"))},
+        3,
+        "error: not found, or not supported for this platform: Rutter says 'no such thing' "
+        f"(NOT_FOUND, HTTP 404, request id {RID})",
+    ),
+    (
+        "unexpected-shape",
+        {"status": respond(200, {"connection": {"id": ID}})},
+        3,
+        "error: unexpected response shape from GET /connections/status: status: Field required "
+        f"(HTTP 200, request id {RID}); {SHAPE_HINT}",
+    ),
+    (
+        "product-not-allowed",
+        {"status": respond(403, error_body("PRODUCT_NOT_ALLOWED", "no"))},
+        3,
+        "error: this product is not enabled for the connection or organisation: Rutter says "
+        f"'no' (PRODUCT_NOT_ALLOWED, HTTP 403, request id {RID})",
+    ),
+    (
+        "401",
+        {"connections": respond(401, {})},
+        4,
+        f"error: Rutter rejected the credentials (HTTP 401, request id {RID}); {CREDENTIALS_HINT}",
+    ),
+    (
+        "invalid-credentials",
+        {"status": respond(400, error_body("INVALID_CREDENTIALS", "bad token"))},
+        4,
+        "error: Rutter rejected the credentials or the access token: Rutter says 'bad token' "
+        f"(INVALID_CREDENTIALS, HTTP 400, request id {RID}); {CREDENTIALS_HINT}",
+    ),
+    (
+        "needs-update",
+        {"status": respond(400, error_body("NEEDS_UPDATE", "reconnect"))},
+        5,
+        "error: the connection needs an update: the merchant must re-authenticate: Rutter says "
+        f"'reconnect' (NEEDS_UPDATE, HTTP 400, request id {RID}); send the merchant the "
+        "connection's link_url (`rutterctl status CONNECTION` shows it)",
+    ),
+    (
+        "disabled",
+        {"status": respond(400, error_body("CONNECTION_DISABLED", "contact support"))},
+        6,
+        "error: the connection is disabled: Rutter says 'contact support' "
+        f"(CONNECTION_DISABLED, HTTP 400, request id {RID}); "
+        "`rutterctl reasons CONNECTION` explains the disabled reason",
+    ),
+    (
+        "unreachable",
+        {"connections": connect_error},
+        7,
+        "error: could not reach Rutter at sandbox.rutterapi.com (ConnectError) "
+        "(request id not given); check the network and the base URL, then try again",
+    ),
+    (
+        "503",
+        {"status": respond(503, {})},
+        7,
+        f"error: Rutter kept failing after retries (HTTP 503, request id {RID})",
+    ),
+    (
+        "429",
+        {"status": respond(429, {})},
+        7,
+        f"error: Rutter's rate limit was still exceeded after retries (HTTP 429, request id {RID})",
+    ),
+    (
+        "452",
+        {"status": respond(452, {})},
+        7,
+        "error: the platform's own rate limit was still exceeded after retries "
+        f"(HTTP 452, request id {RID})",
+    ),
+    (
+        "html",
+        {
+            "status": respond(
+                200, content=b"<html>oops</html>", headers={"content-type": "text/html"}
+            )
+        },
+        7,
+        "error: Rutter answered with a body that is not JSON (text/html, 17 bytes) "
+        f"(HTTP 200, request id {RID}); a proxy or an outage may be in the way; try again shortly",
+    ),
+    (
+        "html-502",
+        {
+            "status": respond(
+                502, content=b"<html>bad gateway</html>", headers={"content-type": "text/html"}
+            )
+        },
+        7,
+        f"error: Rutter kept failing after retries (HTTP 502, request id {RID})",
+    ),
+    (
+        "truncated",
+        {
+            "status": respond(
+                200, content=b'{"connection": {"id"', headers={"content-type": "application/json"}
+            )
+        },
+        7,
+        "error: Rutter answered with a body that is not JSON (application/json, 20 bytes) "
+        f"(HTTP 200, request id {RID}); a proxy or an outage may be in the way; try again shortly",
+    ),
+    (
+        "not-ready",
+        {"status": respond(409, error_body("PRODUCT_NOT_READY", "initial sync running"))},
+        8,
+        "error: the connection is not ready yet: its initial sync is still running: Rutter says "
+        f"'initial sync running' (PRODUCT_NOT_READY, HTTP 409, request id {RID})",
+    ),
+    (
+        "not-ready-as-500",
+        {"status": respond(500, error_body("PRODUCT_NOT_READY", "initial sync running"))},
+        8,
+        "error: the connection is not ready yet: its initial sync is still running: Rutter says "
+        f"'initial sync running' (PRODUCT_NOT_READY, HTTP 500, request id {RID})",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("routes", "code", "line"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_error_paths(routes: dict[str, Answer | list[Answer]], code: int, line: str) -> None:
+    rutter = builders.fake_rutter(**routes)
+    exit_code, stdout, stderr = run_status(rutter)
+    assert exit_code == code, stderr
+    assert stdout == ""
+    assert error_line(stderr) == line
+
+
+@pytest.mark.parametrize(
+    ("routes", "retries"),
+    [
+        ({"connections": connect_error}, 4),
+        ({"status": respond(503, {})}, 4),
+        ({"status": respond(409, error_body("PRODUCT_NOT_READY"))}, 0),
+        ({"status": respond(500, error_body("PRODUCT_NOT_READY"))}, 0),
+        ({"status": respond(404, {})}, 0),
+    ],
+)
+def test_retries_are_announced_on_stderr(routes: dict[str, Answer], retries: int) -> None:
+    result = invoke(["status", ID], transport=builders.fake_rutter(**routes).transport)
+    lines = result.stderr.splitlines()
+    assert len(lines) == retries + 1
+    assert len(result.clock.sleeps) == retries
+
+
+def test_connection_not_found_exits_3() -> None:
+    rutter = builders.fake_rutter(
+        connections=respond(200, builders.connections_doc(("x", "y" * 36)))
+    )
+    exit_code, stdout, stderr = run_status(rutter)
+    assert exit_code == 3
+    assert stdout == ""
+    assert error_line(stderr) == (
+        "error: no connection with this id or access token in the organisation "
+        "(request id not given); check the value, and that RUTTER_BASE_URL / the environment "
+        "is the one it lives in"
+    )
+    assert rutter.paths() == ["/connections"]
+
+
+def test_missing_credentials_exit_4_without_a_request() -> None:
+    rutter = builders.fake_rutter()
+    result = invoke(["status", ID], transport=rutter.transport, env={})
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: no Rutter credentials found; set RUTTER_CLIENT_ID and RUTTER_CLIENT_SECRET\n"
+    )
+    assert rutter.requests == []
+
+
+def test_invalid_rutter_env_exits_2() -> None:
+    result = invoke(["status", ID], env={**CREDS, "RUTTER_ENV": "moon"})
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: RUTTER_ENV must be one of production, sandbox, not 'moon'; "
+        "or set RUTTER_BASE_URL to a custom host\n"
+    )
+
+
+def test_a_bad_output_format_is_a_usage_error() -> None:
+    rutter = builders.fake_rutter()
+    result = invoke(["status", ID, "-o", "yaml"], transport=rutter.transport)
+    assert result.exit_code == 2
+    assert "unexpected" not in result.stderr
+    assert "'yaml' is not one of 'table', 'json'" in result.stderr
+    assert rutter.requests == []
+
+
+def test_a_missing_argument_is_a_usage_error() -> None:
+    result = invoke(["status"])
+    assert result.exit_code == 2
+    assert "unexpected" not in result.stderr
+    assert "Missing argument 'CONNECTION'" in result.stderr
+
+
+def test_an_unknown_option_is_a_usage_error() -> None:
+    result = invoke(["status", ID, "--frobnicate"])
+    assert result.exit_code == 2
+    assert "No such option: --frobnicate" in result.stderr
+
+
+def boom(request: httpx.Request) -> httpx.Response:
+    raise RuntimeError("boom in the transport")
+
+
+def test_an_unexpected_exception_is_one_line_and_exit_1() -> None:
+    result = invoke(["status", ID], transport=builders.fake_rutter(connections=boom).transport)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: unexpected RuntimeError: boom in the transport "
+        "(run with --debug for a traceback, and report it)\n"
+    )
+
+
+def test_debug_shows_the_traceback_of_an_unexpected_exception() -> None:
+    rutter = builders.fake_rutter(connections=boom)
+    result = invoke(["--debug", "status", ID], transport=rutter.transport)
+    assert result.exit_code == 1
+    assert "Traceback (most recent call last):" in result.stderr
+    assert "RuntimeError: boom in the transport" in result.stderr
+    assert result.stderr.endswith(
+        "error: unexpected RuntimeError: boom in the transport "
+        "(run with --debug for a traceback, and report it)\n"
+    )
+
+
+def test_debug_shows_the_traceback_of_a_typed_error() -> None:
+    rutter = builders.fake_rutter(status=respond(409, error_body("PRODUCT_NOT_READY")))
+    result = invoke(["--debug", "status", ID], transport=rutter.transport)
+    assert result.exit_code == 8
+    assert "Traceback (most recent call last):" in result.stderr
+    assert "rutterctl.errors.NotReady" in result.stderr
+
+
+def test_secrets_echoed_by_rutter_are_masked() -> None:
+    echo = f"access_token {TOKEN} with client secret {CLIENT_SECRET} is not valid"
+    rutter = builders.fake_rutter(status=respond(401, error_body("INVALID_CREDENTIALS", echo)))
+    for args in (["status", ID], ["--debug", "status", ID], ["status", TOKEN, "-o", "json"]):
+        result = invoke(args, transport=rutter.transport)
+        assert result.exit_code == 4
+        assert TOKEN not in result.stdout + result.stderr
+        assert CLIENT_SECRET not in result.stdout + result.stderr
+        assert "access_token ****eeee with client secret ****mnop is not valid" in result.stderr
+
+
+def test_secrets_in_an_unexpected_exception_are_masked() -> None:
+    def leak(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError(f"failed {request.url}")
+
+    rutter = builders.fake_rutter(status=leak)
+    for args in (["status", ID], ["--debug", "status", ID]):
+        result = invoke(args, transport=rutter.transport)
+        assert result.exit_code == 1
+        assert TOKEN not in result.stdout + result.stderr
+        assert "access_token=****eeee" in result.stderr

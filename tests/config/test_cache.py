@@ -1,0 +1,151 @@
+"""The id -> access token cache: private, atomic, disposable, and scoped per organisation."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from rutterctl.config import files
+from rutterctl.config.cache import FileConnectionCache
+from rutterctl.domain.resolve import ResolvedConnection
+from rutterctl.secrets import redact
+
+from tests import builders
+from tests.domain.support import summary
+from tests.fakes import CREDS, invoke
+
+SANDBOX = "https://sandbox.rutterapi.com/versioned"
+PRODUCTION = "https://production.rutterapi.com/versioned"
+ID, TOKEN = builders.CONNECTION_ID, builders.ACCESS_TOKEN
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_cache_file_is_0600_in_a_0700_directory(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "fresh" / "rutterctl"
+    cache = FileConnectionCache.in_dir(cache_dir, SANDBOX, "client")
+    cache.replace([summary(ID, TOKEN)])
+    assert mode(cache_dir) == 0o700
+    assert mode(cache.path) == 0o600
+    assert cache.find(ID) == ResolvedConnection(ID, TOKEN)
+
+
+def test_cache_written_by_the_cli_is_private(isolated_env: Path) -> None:
+    result = invoke(["status", ID], transport=builders.fake_rutter().transport)
+    assert result.exit_code == 0, result.stderr
+    cache_file = isolated_env / "cache" / "connections.json"
+    assert mode(cache_file.parent) == 0o700
+    assert mode(cache_file) == 0o600
+    assert os.listdir(cache_file.parent) == ["connections.json"]
+
+
+def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
+    cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
+    for n in range(3):
+        cache.replace([summary(f"id-{n}", f"token-{n}-abcdef")])
+    assert os.listdir(tmp_path) == ["connections.json"]
+    assert cache.find("id-2") == ResolvedConnection("id-2", "token-2-abcdef")
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
+    cache.replace([summary(ID, TOKEN)])
+    before = cache.path.read_text()
+
+    def fail(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        cache.replace([summary("other", "other-token-123")])
+    assert cache.path.read_text() == before
+    assert os.listdir(tmp_path) == ["connections.json"]
+
+
+def test_write_atomic_applies_the_mode(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "secret.json"
+    files.write_atomic(target, "{}\n", mode=0o600)
+    assert target.read_text() == "{}\n"
+    assert mode(target) == 0o600
+    assert mode(target.parent) == 0o700
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "\x00\xff garbage",
+        "[]",
+        '{"version": 99, "scopes": {}}',
+        '{"version": 1, "scopes": []}',
+        json.dumps({"version": 1, "scopes": {f"{SANDBOX}|client": "oops"}}),
+        json.dumps({"version": 1, "scopes": {f"{SANDBOX}|client": [1, {"id": 2}, None]}}),
+    ],
+    ids=["truncated", "binary", "list", "version", "scopes-list", "entries-str", "entries-bad"],
+)
+def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, content: str) -> None:
+    cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
+    cache.path.write_text(content, encoding="utf-8", errors="surrogateescape")
+    assert cache.find(ID) is None
+    cache.replace([summary(ID, TOKEN)])
+    data = json.loads(cache.path.read_text())
+    assert data["version"] == 1
+    assert data["scopes"][f"{SANDBOX}|client"] == [{"id": ID, "access_token": TOKEN}]
+    assert cache.find(ID) == ResolvedConnection(ID, TOKEN)
+
+
+def test_the_cli_rebuilds_a_corrupt_cache(isolated_env: Path) -> None:
+    cache_file = isolated_env / "cache" / "connections.json"
+    cache_file.parent.mkdir(parents=True)
+    cache_file.write_text("{corrupt")
+    rutter = builders.fake_rutter()
+    result = invoke(["status", ID], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+    assert rutter.hits("/connections") == 1
+    assert json.loads(cache_file.read_text())["version"] == 1
+
+
+def test_scopes_keep_sandbox_and_production_apart(tmp_path: Path) -> None:
+    sandbox = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
+    production = FileConnectionCache.in_dir(tmp_path, PRODUCTION, "client")
+    sandbox.replace([summary(ID, TOKEN)])
+    production.replace([summary("prod-id", "prod-token-1234")])
+    assert sandbox.path == production.path
+    assert production.find(ID) is None
+    assert production.find(TOKEN) is None
+    assert sandbox.find("prod-id") is None
+    assert sandbox.find(ID) == ResolvedConnection(ID, TOKEN)
+    assert production.find("prod-id") == ResolvedConnection("prod-id", "prod-token-1234")
+
+
+def test_scopes_keep_client_ids_apart(tmp_path: Path) -> None:
+    FileConnectionCache.in_dir(tmp_path, SANDBOX, "org-a").replace([summary(ID, TOKEN)])
+    assert FileConnectionCache.in_dir(tmp_path, SANDBOX, "org-b").find(ID) is None
+
+
+def test_the_cli_does_not_resolve_a_sandbox_id_in_production(isolated_env: Path) -> None:
+    first = invoke(["status", ID], transport=builders.fake_rutter().transport)
+    assert first.exit_code == 0, first.stderr
+    production = builders.fake_rutter(connections=builders.respond(200, {"connections": []}))
+    env = {**CREDS, "RUTTER_ENV": "production"}
+    result = invoke(["status", ID], transport=production.transport, env=env)
+    assert result.exit_code == 3
+    assert production.paths() == ["/connections"]
+    assert production.requests[0].url.host == "production.rutterapi.com"
+
+
+def test_a_cache_hit_registers_the_token_as_a_secret(tmp_path: Path) -> None:
+    token = "7c7c7c7c-1d1d-4e4e-8f8f-a0a0a0a0b1b1"
+    path = tmp_path / "connections.json"
+    path.write_text(
+        json.dumps({"version": 1, "scopes": {f"{SANDBOX}|c": [{"id": "i", "access_token": token}]}})
+    )
+    assert FileConnectionCache(path, f"{SANDBOX}|c").find("i") == ResolvedConnection("i", token)
+    assert redact(token) == "****b1b1"
