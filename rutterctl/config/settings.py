@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rutterctl.config.credentials import Credentials, resolve_credentials
+from rutterctl.config.paths import cache_dir
 from rutterctl.errors import UsageError
 
 ENVIRONMENTS = {
@@ -45,7 +46,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         rate_limit=limit,
         rate_window=window,
         timeout=_positive_float(environ, "RUTTERCTL_TIMEOUT", DEFAULT_TIMEOUT),
-        cache_dir=_cache_dir(environ),
+        cache_dir=cache_dir(environ),
     )
 
 
@@ -92,15 +93,6 @@ def _positive_float(environ: Mapping[str, str], name: str, default: float) -> fl
     if not math.isfinite(value) or value <= 0:
         raise UsageError(f"{name} must be a positive number of seconds, not {raw!r}")
     return value
-
-
-def _cache_dir(environ: Mapping[str, str]) -> Path:
-    override = environ.get("RUTTERCTL_CACHE_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("rutterctl", appauthor=False))
 
 
 def debug_enabled(environ: Mapping[str, str]) -> bool:
