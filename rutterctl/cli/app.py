@@ -28,7 +28,7 @@ class RutterGroup(TyperGroup):
             if deps.debug and not isinstance(exc, KeyboardInterrupt):
                 deps.warn("".join(traceback.format_exception(exc)).rstrip())
             raise typer.Exit(int(exit_code_for(exc))) from None
-        except (typer.Exit, typer.Abort, *_CLICK_ERRORS):
+        except _PASS_THROUGH:
             raise
         except Exception as exc:  # noqa: BLE001 - the boundary of last resort, reported once
             deps = _deps(ctx)
@@ -46,8 +46,10 @@ class RutterGroup(TyperGroup):
 
 # Usage errors (bad option value, missing argument) belong to click's own handling (exit 2).
 # typer vendors click privately, so the base class is found through a public subclass.
-_CLICK_ERRORS: tuple[type[Exception], ...] = tuple(
-    kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException"
+_PASS_THROUGH: tuple[type[Exception], ...] = (
+    typer.Exit,
+    typer.Abort,
+    *(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException"),
 )
 
 
