@@ -46,7 +46,9 @@ def main() -> None:
     print(f"{'case':<28} {'median ms':>10} {'ratio':>7}  target")
     for name, ms in results.items():
         target = targets.get(name)
-        verdict = "" if target is None else f"<= {target:g}x {'ok' if ms / base <= target else 'MISSED'}"
+        verdict = ""
+        if target is not None:
+            verdict = f"<= {target:g}x {'ok' if ms / base <= target else 'MISSED'}"
         print(f"{name:<28} {ms:>10.1f} {ms / base:>6.1f}x  {verdict}")
     print(f"runs per case: {args.runs}; python {sys.version.split()[0]}; cores {os.cpu_count()}")
 

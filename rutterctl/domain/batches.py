@@ -78,10 +78,11 @@ def batching_configured(status: ConnectionStatus) -> bool:
 def batch_views(status: ConnectionStatus, *, implicit: bool = True) -> list[BatchView]:
     """The configured batches in order; without batching (no batches, or only `config: null`),
     one implicit batch built from `total` when `implicit` is set."""
-    if batching_configured(status):
-        return [_view(index, batch) for index, batch in enumerate(status.batches)]
-    if not implicit:
-        return [_view(index, batch) for index, batch in enumerate(status.batches)]
+    if batching_configured(status) or not implicit:
+        # In batch-number order: the webhook follows from the position, and Rutter does not
+        # promise the array is sorted (the lowest number is the first batch, INITIAL_UPDATE).
+        ordered = sorted(status.batches, key=lambda batch: batch.batch_num)
+        return [_view(index, batch) for index, batch in enumerate(ordered)]
     entities = tuple(
         EntityView(e.name, None, COMPLETED if e.ready else IN_PROGRESS, e.oldest, e.newest)
         for e in status.entities

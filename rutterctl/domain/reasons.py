@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 DISCLAIMER = (
     "Rutter publishes the reason names but no explanation of them; the meanings and next "
-    "steps below are rutterctl's own reading of each name and of Rutter's general guidance."
+    "steps shown are rutterctl's own reading of each name and of Rutter's general guidance."
 )
 
 MERCHANT = "merchant"

@@ -14,7 +14,7 @@ from rutterctl.domain.batches import (
     batch_views,
     batching_configured,
 )
-from rutterctl.domain.models import Priority
+from rutterctl.domain.models import Priority, Timestamp
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import timefmt
 from rutterctl.render.plain import write_pairs, write_tsv
@@ -34,7 +34,8 @@ def format_priority(priority: Priority) -> str:
         return "-"
     if isinstance(priority, str):
         return priority
-    return ", ".join(f"{path}: {value}" for path, value in _flatten(priority, ""))
+    # An empty map (`variants: {}`) names no field: "-" rather than a blank cell.
+    return ", ".join(f"{path}: {value}" for path, value in _flatten(priority, "")) or "-"
 
 
 def _flatten(priority: dict[str, Priority], prefix: str) -> list[tuple[str, str]]:
@@ -96,6 +97,11 @@ def _ongoing(report: StatusReport) -> str:
     return f"ongoing sync: {state}, every ~10 minutes, fires {', '.join(ONGOING_WEBHOOKS)}"
 
 
+def _day(ts: Timestamp, shown: str) -> str:
+    """The UTC day of a date that parses; one that does not is shown whole, as given."""
+    return shown[:10] if ts.parsed is not None else shown
+
+
 def render_plain(report: StatusReport, out: TextIO) -> None:
     write_pairs(_header(report), out)
     for view in batch_views(report.status):
@@ -141,13 +147,13 @@ def render_rich(report: StatusReport, out: TextIO, *, color: bool) -> None:
         table = Table(header_style="bold", box=None, padding=(0, 1), pad_edge=False)
         for name in ENTITY_HEADER:
             table.add_column(name)
-        for row in _entity_rows(view):
+        for entity, row in zip(view.entities, _entity_rows(view), strict=True):
             table.add_row(
                 Text(row[0]),
                 Text(row[1]),
                 Text(row[2], style=STATUS_STYLE.get(row[2], "yellow")),
-                Text(row[3][:10]),
-                Text(row[4][:10]),
+                Text(_day(entity.oldest, row[3])),
+                Text(_day(entity.newest, row[4])),
             )
         console.print(table)
     console.print()

@@ -53,26 +53,30 @@ def catalogue_plain(entries: Sequence[Reason], out: TextIO) -> None:
 
 
 def catalogue_rich(entries: Sequence[Reason], out: TextIO, *, color: bool) -> None:
+    """One block per reason, the name as its heading.
+
+    Not a five-column table: at 80 columns rich cut the names with an ellipsis
+    ("SHOP_IS_DISA…"), and the exact name is what an operator matches against Rutter's enum.
+    """
     from rich.console import Console
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
     console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
-    table = Table(header_style="bold", show_lines=True, caption=DISCLAIMER)
-    for name in ("reason", "meaning", "who acts", "next step", "re-auth helps"):
-        table.add_column(name)
+    console.print(Text(f"note: {DISCLAIMER}", style="dim"))
     for entry in entries:
         style = (
             "dim" if entry.reauth_helps is None else ("green" if entry.reauth_helps else "yellow")
         )
-        table.add_row(
-            Text(label(entry), style="bold"),
-            Text(entry.meaning),
-            Text(entry.actor),
-            Text(entry.action),
-            Text(reauth_text(entry), style=style),
-        )
-    console.print(table)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        for key, value in _pairs(entry):
+            grid.add_row(key, Text(value, style=style if key == "re-auth helps" else ""))
+        console.print()
+        console.print(Text(label(entry), style="bold"))
+        console.print(Padding(grid, (0, 0, 0, 2)))
 
 
 def connection_rows(report: StatusReport, reason: Reason | None) -> list[tuple[str, str]]:
