@@ -79,6 +79,13 @@ def catalogue_rich(entries: Sequence[Reason], out: TextIO, *, color: bool) -> No
         console.print(Padding(grid, (0, 0, 0, 2)))
 
 
+def _link_helps(report: StatusReport, reason: Reason) -> bool:
+    """link_url is worth showing when reconnecting is the fix, or its last step."""
+    return bool(
+        reason.reauth_helps or report.stage is Stage.NEEDS_UPDATE or "link_url" in reason.action
+    )
+
+
 def connection_rows(report: StatusReport, reason: Reason | None) -> list[tuple[str, str]]:
     s = report.status
     rows = [("connection", s.connection_id), ("stage", report.stage.value)]
@@ -94,14 +101,14 @@ def connection_rows(report: StatusReport, reason: Reason | None) -> list[tuple[s
     if report.stage is Stage.DISABLED:
         rows.append(("disabled reason", label(reason)))
     rows += _pairs(reason)
-    if reason.reauth_helps or report.stage is Stage.NEEDS_UPDATE:
+    if _link_helps(report, reason):
         rows.append(("link_url", s.link_url or "not given by Rutter"))
     return rows
 
 
 def connection_document(report: StatusReport, reason: Reason | None) -> dict[str, Any]:
     s = report.status
-    reauth = reason is not None and (reason.reauth_helps or report.stage is Stage.NEEDS_UPDATE)
+    reauth = reason is not None and _link_helps(report, reason)
     return {
         "connection_id": s.connection_id,
         "stage": report.stage.value,

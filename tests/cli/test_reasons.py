@@ -143,7 +143,8 @@ def test_catalogue_with_no_color_has_no_colour_codes() -> None:
 # -- one connection -------------------------------------------------------------------------------
 
 
-def test_disabled_with_a_known_reason_explains_it_without_link_url() -> None:
+def test_disabled_with_a_known_reason_explains_it_and_links_the_last_step() -> None:
+    # Re-authenticating alone does not help, but the next step ends with reconnecting.
     result, rutter = explain(builders.status_doc(disabled=True, reason="SHOP_PAYMENT_REQUIRED"))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
@@ -155,6 +156,7 @@ def test_disabled_with_a_known_reason_explains_it_without_link_url() -> None:
         "next step:       The merchant must pay or renew the platform plan, then reconnect "
         "through link_url.\n"
         "re-auth helps:   no, not on its own\n"
+        f"link_url:        {LINK_URL}\n"
         "\n"
         f"{NOTE}\n"
     )
@@ -302,3 +304,13 @@ def test_rutter_unreachable_exits_7_after_retries() -> None:
     assert result.stdout == ""
     assert rutter.hits("/connections/status") > 1
     assert result.clock.sleeps  # backed off on the fake clock, costing no real time
+
+
+def test_disabled_where_reconnecting_is_not_the_fix_shows_no_link_url() -> None:
+    result, _ = explain(builders.status_doc(disabled=True, reason="MANUALLY_DISABLED"))
+    assert result.exit_code == 0, result.stderr
+    shown = pairs(result.stdout)
+    assert shown["who acts"] == "your team"
+    assert "link_url" not in shown
+    doc, _ = explain(builders.status_doc(disabled=True, reason="MANUALLY_DISABLED"), "-o", "json")
+    assert json.loads(doc.stdout)["link_url"] is None
