@@ -1,0 +1,186 @@
+"""Built-in scenarios, and the connection templates they (and scenario files) start from.
+
+Every connection has a human name (`acme-initial`) that the control surface accepts wherever
+it accepts an id or an access token. See docs/simulator.md for what each one shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from rutterctl.sim.model import (
+    DISABLED_REASONS,
+    BatchSpec,
+    ConnectionSpec,
+    Scenario,
+    ScriptedEvent,
+)
+
+MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
+
+# The product description's example: 24 months of history in three batches.
+BATCHING = (
+    BatchSpec(6, {"orders": "REQUIRED", "products": "REQUIRED"}, 20 * MINUTE),
+    BatchSpec(8, {"customers": "PREFERRED_BUT_OPTIONAL"}, 15 * MINUTE),
+    BatchSpec(
+        24,
+        {"orders": "REQUIRED", "products": "REQUIRED", "customers": "PREFERRED_BUT_OPTIONAL"},
+        40 * MINUTE,
+    ),
+)
+ALL_AT_ONCE = (
+    BatchSpec(None, {"orders": "REQUIRED", "products": "REQUIRED", "customers": "REQUIRED"}, 0.0),
+)
+LARGE = (
+    BatchSpec(3, {"orders": "REQUIRED", "products": "REQUIRED"}, 3 * HOUR),
+    BatchSpec(12, {"customers": "PREFERRED_BUT_OPTIONAL"}, 4 * HOUR),
+    BatchSpec(
+        36, {"orders": "REQUIRED", "products": "REQUIRED", "customers": "REQUIRED"}, 12 * HOUR
+    ),
+)
+
+
+def store_defaults(name: str) -> tuple[str, str]:
+    """A store name and domain for a connection name: "Acme Initial Store", acme-initial..."""
+    words = name.replace("-", " ").title()
+    return f"{words} Store", f"{name}.example.com"
+
+
+def _base(name: str, **kw: Any) -> ConnectionSpec:
+    return replace(ConnectionSpec(name=name, batches=BATCHING, orders=1200), **kw)
+
+
+# Templates: a stage to start in. `age` places the connection on its timeline (the batching
+# schedule takes 75 simulated minutes); events at 0 put it in a paused state from the start.
+TEMPLATES: dict[str, ConnectionSpec] = {
+    "initial": _base("initial"),
+    "historical": _base("historical", age=30 * MINUTE, platform="WOO_COMMERCE"),
+    "ongoing": _base("ongoing", age=DAY),
+    "needs-update": _base("needs-update", age=DAY, events=(ScriptedEvent(0.0, "needs_update"),)),
+    "disabled": _base(
+        "disabled",
+        age=DAY,
+        platform="BIG_COMMERCE",
+        events=(ScriptedEvent(0.0, "disable", "SHOP_PAYMENT_REQUIRED"),),
+    ),
+    "small": _base("small", orders=150, customers=40, products=12, batches=ALL_AT_ONCE),
+    "large": _base(
+        "large",
+        orders=1_000_000,
+        customers=200_000,
+        products=5_000,
+        history_months=36,
+        orders_per_sync=25,
+        batches=LARGE,
+    ),
+}
+
+
+def from_template(template: str, name: str, **overrides: Any) -> ConnectionSpec:
+    store_name, store_domain = store_defaults(name)
+    spec = replace(TEMPLATES[template], name=name, store_name=store_name, store_domain=store_domain)
+    return replace(spec, **overrides) if overrides else spec
+
+
+def _slug(reason: str) -> str:
+    return reason.lower().replace("_", "-").replace(" ", "-")
+
+
+def _fleet() -> Scenario:
+    return Scenario(
+        "fleet",
+        "One connection in each stage: initial sync, historical sync, ongoing, needs update, "
+        "disabled.",
+        tuple(
+            from_template(stage, f"acme-{stage}")
+            for stage in ("initial", "historical", "ongoing", "needs-update", "disabled")
+        ),
+    )
+
+
+def _disabled() -> Scenario:
+    return Scenario(
+        "disabled",
+        "One disabled connection per standardized disabled reason (all 15).",
+        tuple(
+            from_template(
+                "ongoing",
+                f"disabled-{_slug(reason)}",
+                events=(ScriptedEvent(0.0, "disable", reason),),
+            )
+            for reason in DISABLED_REASONS
+        ),
+    )
+
+
+def _needs_update() -> Scenario:
+    paused = (ScriptedEvent(0.0, "needs_update"),)
+    later = (ScriptedEvent(30 * MINUTE, "needs_update"), ScriptedEvent(2 * HOUR, "reconnect"))
+    return Scenario(
+        "needs-update",
+        "Connections waiting for the merchant to re-authenticate, from different stages, and "
+        "one that loses its authorisation after 30 minutes and reconnects after 2 hours.",
+        (
+            from_template("ongoing", "needs-update-ongoing", events=paused),
+            from_template("initial", "needs-update-initial", age=5 * MINUTE, events=paused),
+            from_template("ongoing", "uninstalls-soon", events=later),
+        ),
+    )
+
+
+def _builtins() -> dict[str, Scenario]:
+    return {
+        s.name: s
+        for s in (
+            _fleet(),
+            Scenario(
+                "batching",
+                "The 24-month batching example: 6 months of orders and products "
+                "(INITIAL_UPDATE), 8 months of customers (HISTORICAL_UPDATE), the remaining "
+                "18 and 16 months (HISTORICAL_UPDATE), then ongoing syncs.",
+                (from_template("initial", "acme-batching"),),
+            ),
+            Scenario(
+                "small",
+                "A small merchant whose one sync is instant: ready at once.",
+                (from_template("small", "tiny-shop"),),
+            ),
+            Scenario(
+                "large",
+                "A million orders over 36 months; the initial sync takes 3 simulated hours, "
+                "history 19.",
+                (from_template("large", "mega-mart"),),
+            ),
+            _disabled(),
+            _needs_update(),
+            Scenario(
+                "rate-limited",
+                "Two ongoing connections behind a tight organisation rate limit (5/1s).",
+                (from_template("ongoing", "busy-1"), from_template("ongoing", "busy-2")),
+                rate_limit=(5, 1.0),
+            ),
+        )
+    }
+
+
+BUILTINS = _builtins()
+DEFAULT_SCENARIO = "fleet"
+
+
+def load(name_or_path: str) -> Scenario:
+    """A built-in scenario by name, or a scenario file (.toml or .json)."""
+    if name_or_path in BUILTINS:
+        return BUILTINS[name_or_path]
+    from rutterctl.sim.scenario_file import load_file
+
+    path = Path(name_or_path)
+    if path.suffix.lower() not in (".toml", ".json") and not path.exists():
+        from rutterctl.errors import UsageError
+
+        raise UsageError(
+            f"unknown scenario {name_or_path!r}",
+            hint=f"use one of {', '.join(BUILTINS)}, or a .toml/.json scenario file",
+        )
+    return load_file(path)

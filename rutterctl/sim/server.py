@@ -1,0 +1,103 @@
+"""Serving the simulator on loopback with waitress, in a background thread.
+
+`serve_in_thread(sim)` is what `rutterctl sim serve` runs and what a demo or a test embeds:
+it binds (port 0 picks a free port), serves from waitress's worker threads, advances the
+simulation on a ticker so webhooks fire without requests, and returns the base URL and a
+`stop()` that shuts everything down and joins the threads.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from waitress.channel import HTTPChannel
+from waitress.server import create_server
+from waitress.task import WSGITask
+
+from rutterctl.sim.app import API_PREFIX, DropConnection, SimApp
+from rutterctl.sim.state import Simulator
+
+
+class _DroppingTask(WSGITask):
+    def execute(self) -> None:
+        try:
+            super().execute()
+        except DropConnection:
+            # Nothing has been written: claim the header is out so that waitress sends nothing,
+            # and have the channel close the socket. The client sees a connection closed
+            # without a response, as when a load balancer drops it.
+            self.wrote_header = True
+            self.close_on_finish = True
+
+
+class _Channel(HTTPChannel):
+    task_class = _DroppingTask
+
+
+def literal_host(host: str) -> str:
+    """An IP literal, so that waitress binds exactly one socket."""
+    if host.lower() in ("localhost", "localhost."):
+        return "127.0.0.1"
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return str(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0])
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(literal_host(host)).is_loopback
+    except (ValueError, OSError):
+        return False
+
+
+def url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def serve_in_thread(
+    sim: Simulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    threads: int = 8,
+    tick_interval: float = 0.25,
+    app: SimApp | None = None,
+) -> tuple[str, Callable[[], None]]:
+    """Serve `sim` on host:port; return (base URL ending in /versioned, stop)."""
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    bind = literal_host(host)
+    server: Any = create_server(
+        app or SimApp(sim), host=bind, port=port, threads=threads, ident="rutterctl-sim"
+    )
+    server.channel_class = _Channel
+    stopping = threading.Event()
+
+    def tick() -> None:
+        while not stopping.wait(tick_interval):
+            sim.tick()
+
+    loop = threading.Thread(target=server.run, name="sim-http", daemon=True)
+    ticker = threading.Thread(target=tick, name="sim-ticker", daemon=True)
+    loop.start()
+    ticker.start()
+
+    def close_all() -> None:  # runs in the server's loop thread
+        for dispatcher in list(server._map.values()):
+            dispatcher.close()
+
+    def stop() -> None:
+        if stopping.is_set():
+            return
+        stopping.set()
+        server.trigger.pull_trigger(close_all)
+        loop.join(5)
+        server.task_dispatcher.shutdown()
+        ticker.join(5)
+
+    return f"http://{url_host(bind)}:{server.effective_port}{API_PREFIX}", stop
