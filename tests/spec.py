@@ -28,6 +28,9 @@ def _nullable(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {key: _nullable(value) for key, value in node.items() if key != "examples"}
+    if "type" in out and out["type"] is None:
+        # YAML reads `type: null` as None; the authors meant the JSON type "null".
+        out["type"] = "null"
     if out.pop("nullable", False):
         kind = out.get("type")
         if isinstance(kind, str):
