@@ -33,7 +33,7 @@ def _nullable(node: Any) -> Any:
         out["type"] = "null"
     if out.pop("nullable", False):
         kind = out.get("type")
-        if isinstance(kind, str):
+        if isinstance(kind, str) and kind != "null":
             out["type"] = [kind, "null"]
         elif isinstance(kind, list) and "null" not in kind:
             out["type"] = [*kind, "null"]
