@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,10 @@ def heavy_modules(args: list[str], env: dict[str, str] | None = None) -> tuple[l
         ["batches", "--help"],
         ["reasons", "--help"],
         ["wait-ready", "--help"],
+        ["connections", "--help"],
+        ["connections", "list", "--help"],
+        ["alias", "--help"],
+        ["alias", "set", "--help"],
     ],
 )
 def test_help_and_version_import_nothing_heavy(args: list[str]) -> None:
@@ -58,3 +63,22 @@ def test_completion_imports_nothing_heavy() -> None:
     heavy, out = heavy_modules([], env)
     assert heavy == []
     assert out.split() == ["status"]
+
+
+def test_completing_a_connection_argument_imports_nothing_heavy(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "aliases.toml").write_text(
+        'version = 1\n[aliases."https://sandbox.rutterapi.com/versioned".acme]\n'
+        'connection_id = "11111111-2222-4333-8444-555555555555"\n'
+        'access_token = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"\n'
+    )
+    env = {
+        "_RUTTERCTL_COMPLETE": "complete_bash",
+        "COMP_WORDS": "rutterctl status ac",
+        "COMP_CWORD": "2",
+        "RUTTERCTL_CONFIG_DIR": str(config),
+    }
+    heavy, out = heavy_modules([], env)
+    assert heavy == []
+    assert out.split() == ["acme"]

@@ -101,12 +101,26 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            metavar="NAME",
+            help="The profile to use (config.toml and stored credentials). "
+            "Also RUTTERCTL_PROFILE; default: default.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """rutterctl: operate Rutter connections from the command line."""
     from rutterctl.config.settings import debug_enabled
 
     deps = ctx.obj if isinstance(ctx.obj, Deps) else Deps()
     deps.debug = deps.debug or debug or debug_enabled(deps.environ)
+    if profile is not None:
+        from rutterctl.config.profiles import check_profile_name
+
+        deps.profile = check_profile_name(profile)
     ctx.obj = deps
 
 
@@ -119,9 +133,20 @@ def _register() -> None:
     app.command("wait-ready")(wait_ready.wait_ready)
     app.command("fetch")(fetch.fetch)
 
-    from rutterctl.cli import sim
+    from rutterctl.cli import demo, sim
 
     app.add_typer(sim.app, name="sim")
+    app.command("demo")(demo.demo)
+
+    from rutterctl.cli import auth, config_cmd
+
+    app.add_typer(auth.app, name="auth")
+    app.add_typer(config_cmd.app, name="config")
+
+    from rutterctl.cli import alias, connections
+
+    app.add_typer(connections.app, name="connections")
+    app.add_typer(alias.app, name="alias")
 
 
 _register()

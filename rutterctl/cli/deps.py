@@ -11,10 +11,11 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from rutterctl.secrets import redact
 
@@ -22,7 +23,11 @@ if TYPE_CHECKING:
     from rutterctl.api.client import RutterClient
     from rutterctl.api.gateway import HttpGateway
     from rutterctl.config.settings import Settings
+    from rutterctl.config.store import CredentialStore
     from rutterctl.domain.resolve import ResolvedConnection
+
+
+_Output = TypeVar("_Output", bound=StrEnum)
 
 
 def _utcnow() -> datetime:
@@ -43,6 +48,8 @@ class Deps:
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
     debug: bool = False
+    profile: str | None = None  # --profile; None: RUTTERCTL_PROFILE, else `default`
+    keyring_timeout: float = 3.0  # seconds; headless machines can hang on D-Bus
     _settings: Settings | None = field(default=None, init=False, repr=False)
     _client: RutterClient | None = field(default=None, init=False, repr=False)
 
@@ -83,8 +90,43 @@ class Deps:
         if self._settings is None:
             from rutterctl.config.settings import load_settings
 
-            self._settings = load_settings(self.environ)
+            self._settings = load_settings(
+                self.environ,
+                profile=self.profile,
+                store=self.credential_store(),
+                warn=self.warn,
+            )
         return self._settings
+
+    def credential_store(self) -> CredentialStore:
+        """Stored credentials: the OS keyring (behind `keyring_timeout`), else a 0600 file."""
+        from rutterctl.config.store import CredentialStore
+
+        return CredentialStore.for_environ(self.environ, timeout=self.keyring_timeout)
+
+    def default_output(self, choices: Iterable[str]) -> str | None:
+        """The configured default output format (RUTTERCTL_OUTPUT, else the profile's `output`)
+        when this command offers it among `choices`; None otherwise."""
+        configured = self.settings().output
+        if configured is None:
+            return None
+        if configured in set(choices):
+            return configured
+        self.trace(f"default output {configured!r} is not offered here; using the command's")
+        return None
+
+    def choose_output(self, given: _Output | None, fallback: _Output) -> _Output:
+        """`-o` when given, else the configured default if the command offers it, else
+        `fallback`. For an option declared `Annotated[MyFormats | None, ...] = None`."""
+        if given is not None:
+            return given
+        kind = type(fallback)
+        configured = self.default_output(member.value for member in kind)
+        return kind(configured) if configured is not None else fallback
+
+    def context_label(self) -> str:
+        """Which profile and environment answer, e.g. `profile prod · production`."""
+        return self.settings().label
 
     def client(self) -> RutterClient:
         if self._client is None:
@@ -118,14 +160,34 @@ class Deps:
         return HttpGateway(self.client())
 
     def resolve(self, name: str) -> ResolvedConnection:
-        """CONNECTION argument -> id and access token, through the cache."""
+        """CONNECTION argument -> id and access token: an alias of this base URL first, then
+        an id or access token through the cache (and `GET /connections` on a miss)."""
+        from rutterctl.config.aliases import AliasFile, is_alias_name
         from rutterctl.config.cache import FileConnectionCache
-        from rutterctl.domain.resolve import resolve_connection
+        from rutterctl.domain.resolve import ResolvedConnection, resolve_connection
+        from rutterctl.errors import ConnectionNotFound
+        from rutterctl.secrets import register
 
         s = self.settings()
+        name = name.strip()
+        # Aliases never look like UUIDs, so an id or a token skips the aliases file entirely.
+        aliased = is_alias_name(name)
+        if aliased:
+            alias = AliasFile.at(self.environ).find(s.base_url, name)
+            if alias is not None:
+                register(alias.access_token)
+                return ResolvedConnection(alias.connection_id, alias.access_token)
         client_id = s.credentials.client_id if s.credentials else ""
         cache = FileConnectionCache.in_dir(s.cache_dir, s.base_url, client_id)
-        return resolve_connection(name, self.gateway(), cache)
+        try:
+            return resolve_connection(name, self.gateway(), cache)
+        except ConnectionNotFound:
+            if not aliased:
+                raise
+            raise ConnectionNotFound(
+                f"no alias {name!r} for {s.base_url}, and no connection with this id",
+                hint="`rutterctl alias list` shows the aliases of this base URL",
+            ) from None
 
     def close(self) -> None:
         if self._client is not None:

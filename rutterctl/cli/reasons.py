@@ -15,7 +15,9 @@ def reasons(
     connection: Annotated[
         str | None,
         typer.Argument(
-            help="A connection id or access token: explain its reason. Omit for the catalogue.",
+            metavar="[CONNECTION]",
+            help="An alias, connection id or access token: explain its reason. Omit for the "
+            "catalogue.",
             show_default=False,
         ),
     ] = None,

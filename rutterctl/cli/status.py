@@ -7,7 +7,19 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson
+from rutterctl.cli.options import ConnectionArg, TableOrJson
+
+# None when -o is not given: the profile's (or RUTTERCTL_OUTPUT's) default output then applies.
+OutputOrDefault = Annotated[
+    TableOrJson | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Output format: table (for people) or json (a contract). "
+        "Default: the profile's output setting, else table.",
+        show_default=False,
+    ),
+]
 
 # --exit-status: the stage as an exit code, for scripts (documented in the README).
 STAGE_EXIT = {
@@ -22,7 +34,7 @@ STAGE_EXIT = {
 def status(
     ctx: typer.Context,
     connection: ConnectionArg,
-    output: OutputOpt = TableOrJson.table,
+    output: OutputOrDefault = None,
     exit_status: Annotated[
         bool,
         typer.Option(
@@ -34,18 +46,17 @@ def status(
 ) -> None:
     """Where a connection is in its lifecycle, and what to do next.
 
+    \b
     Examples:
-
-        rutterctl status 6f1c0e0a-...            # a connection id or an access token
-
-        rutterctl status $TOKEN -o json | jq .stage
-
-        rutterctl status $TOKEN --exit-status || echo "not readable yet"
+      rutterctl status 6f1c0e0a-...        # a connection id, an access token or an alias
+      rutterctl status $TOKEN -o json | jq .stage
+      rutterctl status acme --exit-status || echo "not readable yet"
     """
     from rutterctl.domain.status import get_status
     from rutterctl.render import documents, jsonout, status_view
 
     deps: Deps = ctx.obj
+    output = deps.choose_output(output, TableOrJson.table)
     resolved = deps.resolve(connection)
     report = get_status(deps.gateway(), resolved.access_token, deps.now)
     for warning in report.warnings:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import complete_connection
 
 
 class WaitOutput(StrEnum):
@@ -24,7 +25,11 @@ def wait_ready(
     ctx: typer.Context,
     connections: Annotated[
         list[str],
-        typer.Argument(metavar="CONNECTION...", help="Connection ids or access tokens."),
+        typer.Argument(
+            metavar="CONNECTION...",
+            help="Aliases, connection ids or access tokens.",
+            autocompletion=complete_connection,
+        ),
     ],
     timeout: Annotated[
         str, typer.Option("--timeout", help="Overall deadline: 90, 30s, 5m, 2h.")

@@ -1,23 +1,75 @@
-"""Where credentials come from. The one place to grow stored credentials and profiles."""
+"""Where credentials come from, in one place.
+
+Precedence, everywhere: command-line option > environment (`RUTTER_CLIENT_ID`,
+`RUTTER_CLIENT_SECRET`) > the profile's stored credential (OS keyring, else the credentials
+file). Environment variables win without touching the store, so the common CI case never reads
+a file or waits on a keyring.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rutterctl.secrets import Secret
+
+if TYPE_CHECKING:
+    from rutterctl.config.store import CredentialStore
+
+DEFAULT_PROFILE = "default"
+ENV_ID, ENV_SECRET = "RUTTER_CLIENT_ID", "RUTTER_CLIENT_SECRET"
 
 
 @dataclass(frozen=True)
 class Credentials:
     client_id: str
     client_secret: Secret
-    source: str  # where they came from, for `auth status` and error hints
+    source: str  # "option", "environment", "keyring" or "file": for `auth status` and hints
+    location: str | None = None  # the file's path, or the keyring's service and account
 
 
-def resolve_credentials(environ: Mapping[str, str]) -> Credentials | None:
-    client_id = environ.get("RUTTER_CLIENT_ID", "").strip()
-    secret = environ.get("RUTTER_CLIENT_SECRET", "").strip()
-    if client_id and secret:
-        return Credentials(client_id, Secret(secret), source="environment")
-    return None
+def resolve_credentials(
+    environ: Mapping[str, str],
+    *,
+    profile: str = DEFAULT_PROFILE,
+    client_id: str | None = None,
+    client_secret: Secret | None = None,
+    store: CredentialStore | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Credentials | None:
+    """The credentials to use, or None when there are none (the caller decides if that is fatal).
+
+    `client_id`/`client_secret` are a command's own options; they count only as a pair.
+    `store` defaults to the keyring and file under the config dir of `environ`.
+    `warn` receives one-line notes (half-set environment, unreadable keyring).
+    """
+    if client_id and client_secret is not None:
+        return Credentials(client_id.strip(), client_secret, source="option")
+    env_id = environ.get(ENV_ID, "").strip()
+    env_secret = environ.get(ENV_SECRET, "").strip()
+    if env_id and env_secret:
+        return Credentials(
+            env_id, Secret(env_secret), source="environment", location=f"{ENV_ID}, {ENV_SECRET}"
+        )
+    if (env_id or env_secret) and warn is not None:
+        given, missing = (ENV_ID, ENV_SECRET) if env_id else (ENV_SECRET, ENV_ID)
+        warn(f"warning: {given} is set without {missing}: both are needed; ignoring it")
+    if store is None:
+        from rutterctl.config.store import CredentialStore
+
+        store = CredentialStore.for_environ(environ)
+    stored = store.load(profile)
+    if stored is None:
+        return None
+    if stored.secret is None:
+        if warn is not None and stored.problem:
+            warn(f"warning: {stored.problem}")
+        return None
+    if stored.location == "keyring":
+        from rutterctl.config.store import SERVICE
+
+        where = f"service {SERVICE}, account {profile}"
+    else:
+        where = str(store.path)
+    return Credentials(stored.client_id, stored.secret, source=stored.location, location=where)

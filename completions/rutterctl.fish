@@ -1,0 +1,1 @@
+complete --command rutterctl --no-files --arguments "(env _RUTTERCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) rutterctl)" --condition "env _RUTTERCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) rutterctl"

@@ -1,0 +1,188 @@
+"""`rutterctl auth`: store, check and remove a profile's client id and secret."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from rutterctl.cli.deps import Deps
+from rutterctl.errors import CredentialsMissing, CredentialsRejected, UsageError
+
+app = typer.Typer(
+    name="auth",
+    help="Store, check and remove Rutter credentials (OS keyring, else a 0600 file).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        metavar="NAME",
+        help="The profile (default: the global --profile, RUTTERCTL_PROFILE, else default).",
+        show_default=False,
+    ),
+]
+ENV_NOTE = "note: RUTTER_CLIENT_ID and RUTTER_CLIENT_SECRET are set and take precedence"
+
+
+@app.command("login")
+def login(
+    ctx: typer.Context,
+    profile: ProfileOpt = None,
+    client_id: Annotated[
+        str | None,
+        typer.Option("--client-id", metavar="ID", help="The client id; prompted for if missing."),
+    ] = None,
+    secret_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--secret-stdin",
+            help="Read the client secret from stdin. It is never accepted as an argument; "
+            "without this option it is prompted for, hidden.",
+        ),
+    ] = False,
+) -> None:
+    """Store a client id and secret for a profile.
+
+    \b
+    Examples:
+      rutterctl auth login                                  # prompts for both
+      rutterctl auth login --profile prod --client-id ID    # prompts for the secret
+      printf %s "$SECRET" | rutterctl auth login --client-id ID --secret-stdin
+    """
+    from rutterctl.config import profiles
+    from rutterctl.secrets import Secret, mask
+
+    deps: Deps = ctx.obj
+    name, _ = profiles.select_profile(profile or deps.profile, deps.environ)
+    # Read both files first: a corrupt one stops the login before anything is stored.
+    config = profiles.load_config(profiles.config_path(deps.environ))
+    store = deps.credential_store()
+    store.stored_profiles()
+    if secret_stdin and not client_id:
+        raise UsageError("--secret-stdin needs --client-id: stdin carries only the secret")
+    cid = _check_client_id(client_id if client_id else _ask("Client id", hide=False))
+    secret = Secret(_check_secret(_read_stdin() if secret_stdin else _ask("Client secret")))
+    where, why = store.save(name, cid, secret)
+    if name not in config.profiles and name != profiles.DEFAULT_PROFILE:
+        profiles.save_config(profiles.with_profile(config, name))
+    if where == "file":
+        deps.warn(f"warning: {why}: the client secret is stored in the file {store.path}")
+    place = "the OS keyring" if where == "keyring" else str(store.path)
+    deps.warn(f"Stored the credential of profile {name} (client id {mask(cid)}) in {place}.")
+    if _env_credentials(deps):
+        deps.warn(ENV_NOTE)
+
+
+@app.command("status")
+def status(ctx: typer.Context, profile: ProfileOpt = None) -> None:
+    """Which credential is active, where it comes from, and whether Rutter accepts it.
+
+    \b
+    Examples:
+      rutterctl auth status
+      rutterctl --profile prod auth status      # exit 4 when rejected or missing
+    """
+    from rutterctl.secrets import mask
+
+    deps: Deps = ctx.obj
+    _use_profile(deps, profile)
+    s = deps.settings()
+    out = deps.out
+    out.write(f"{s.label}\n")
+    creds = s.credentials
+    if creds is None:
+        out.flush()
+        raise CredentialsMissing(
+            f"no credentials for profile {s.profile}",
+            hint="run `rutterctl auth login` or set RUTTER_CLIENT_ID and RUTTER_CLIENT_SECRET",
+        )
+    where = f" ({creds.location})" if creds.location else ""
+    out.write(f"credential: {creds.source}{where}\nclient id: {mask(creds.client_id)}\n")
+    out.flush()
+    try:
+        body = deps.client().get("/connections")
+    except CredentialsRejected:
+        out.write("check: rejected by Rutter\n")
+        out.flush()
+        raise
+    found = body.get("connections") if isinstance(body, dict) else None
+    count = f"{len(found)} connections" if isinstance(found, list) else "answered"
+    out.write(f"check: accepted by Rutter (GET /connections: {count})\n")
+
+
+@app.command("logout")
+def logout(ctx: typer.Context, profile: ProfileOpt = None) -> None:
+    """Remove a profile's stored credential (from the OS keyring and the credentials file).
+
+    \b
+    Examples:
+      rutterctl auth logout
+      rutterctl auth logout --profile prod
+    """
+    from rutterctl.config import profiles
+    from rutterctl.config.store import SERVICE
+
+    deps: Deps = ctx.obj
+    name, _ = profiles.select_profile(profile or deps.profile, deps.environ)
+    removed, problem = deps.credential_store().delete(name)
+    if problem:
+        deps.warn(
+            f"warning: {problem}: the secret may remain in the OS keyring "
+            f"(service {SERVICE}, account {name})"
+        )
+    if removed:
+        places = " and ".join("the OS keyring" if r == "keyring" else "the file" for r in removed)
+        deps.warn(f"Removed the credential of profile {name} from {places}.")
+    else:
+        deps.warn(f"No stored credential for profile {name}.")
+    if _env_credentials(deps):
+        deps.warn(ENV_NOTE.replace("take precedence", "still apply"))
+
+
+def _use_profile(deps: Deps, profile: str | None) -> None:
+    if profile is not None:
+        from rutterctl.config.profiles import check_profile_name
+
+        deps.profile = check_profile_name(profile)
+
+
+def _env_credentials(deps: Deps) -> bool:
+    return bool(deps.environ.get("RUTTER_CLIENT_ID") and deps.environ.get("RUTTER_CLIENT_SECRET"))
+
+
+def _ask(prompt: str, *, hide: bool = True) -> str:
+    """A prompt on stderr (stdout carries data only); no input at all is a usage error."""
+    try:
+        answer: str = typer.prompt(prompt, hide_input=hide, err=True)
+    except typer.Abort:
+        typer.echo("", err=True)  # end the prompt's line
+        raise UsageError(
+            f"login cancelled: no {prompt.lower()} entered",
+            hint="pass --client-id, and the secret on stdin with --secret-stdin",
+        ) from None
+    return answer
+
+
+def _read_stdin() -> str:
+    return sys.stdin.read()
+
+
+def _check_client_id(value: str) -> str:
+    value = value.strip()
+    if not value or any(c.isspace() or c == ":" for c in value):
+        raise UsageError("the client id must be non-empty, without spaces or ':'")
+    return value
+
+
+def _check_secret(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise UsageError("no client secret given")
+    if any(c.isspace() for c in value):
+        raise UsageError("the client secret must be one line without spaces")
+    return value

@@ -1,0 +1,185 @@
+"""`rutterctl config`: profiles in config.toml - list, get, set, unset and path."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rutterctl.cli.deps import Deps
+from rutterctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from rutterctl.config.settings import Settings
+
+app = typer.Typer(
+    name="config",
+    help="Profiles and settings: environment, api_version, output, rate_limit (config.toml).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        metavar="NAME",
+        help="The profile (default: the global --profile, RUTTERCTL_PROFILE, else default).",
+        show_default=False,
+    ),
+]
+KeyArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="KEY", help="environment, api_version, output or rate_limit.", show_default=False
+    ),
+]
+NO_DEFAULT = "(the command's own)"
+
+
+@app.command("path")
+def path(ctx: typer.Context) -> None:
+    """Print the path of the configuration file.
+
+    \b
+    Examples:
+      rutterctl config path
+      $EDITOR "$(rutterctl config path)"
+    """
+    from rutterctl.config.profiles import config_path
+
+    deps: Deps = ctx.obj
+    deps.out.write(f"{config_path(deps.environ)}\n")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, profile: ProfileOpt = None) -> None:
+    """Every setting's effective value and where it comes from.
+
+    Sources: option, environment (the variable), profile file, default.
+
+    \b
+    Examples:
+      rutterctl config list
+      rutterctl --profile prod config list
+    """
+    from rutterctl.config import profiles
+    from rutterctl.secrets import mask
+
+    deps: Deps = ctx.obj
+    name, chosen_by, values, s = _load(deps, profile, with_credentials=True)
+    rows = [("key", "value", "source"), ("profile", name, chosen_by)]
+    for key in profiles.KEYS:
+        rows.append(
+            (key, _effective(s, key) or NO_DEFAULT, profiles.source_of(key, deps.environ, values))
+        )
+    creds = s.credentials
+    rows.append(
+        ("client_id", mask(creds.client_id) if creds else "(none)", creds.source if creds else "-")
+    )
+    out = deps.out
+    out.write(f"{s.label}\n\n")
+    if deps.out_is_tty:
+        widths = [max(len(row[i]) for row in rows) for i in range(2)]
+        for row in rows:
+            out.write(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}\n")
+    else:
+        for row in rows:
+            out.write("\t".join(row) + "\n")
+
+
+@app.command("get")
+def get(ctx: typer.Context, key: KeyArg, profile: ProfileOpt = None) -> None:
+    """Print the effective value of a setting (empty when unset and without a default).
+
+    \b
+    Examples:
+      rutterctl config get environment
+      rutterctl --profile prod config get rate_limit
+    """
+    from rutterctl.config.profiles import check_key
+
+    deps: Deps = ctx.obj
+    check_key(key)
+    s = _load(deps, profile, with_credentials=False)[3]
+    deps.out.write(f"{_effective(s, key) or ''}\n")
+
+
+@app.command("set")
+def set_(ctx: typer.Context, key: KeyArg, value: str, profile: ProfileOpt = None) -> None:
+    """Set a setting in a profile (created if new); the value is checked first.
+
+    \b
+    Examples:
+      rutterctl config set environment production --profile prod
+      rutterctl config set environment http://127.0.0.1:8765/versioned --profile sim
+      rutterctl config set rate_limit 200/10s
+      rutterctl config set output json
+    """
+    _change(ctx.obj, key, value, profile)
+
+
+@app.command("unset")
+def unset(ctx: typer.Context, key: KeyArg, profile: ProfileOpt = None) -> None:
+    """Remove a setting from a profile, so that its default applies.
+
+    \b
+    Examples:
+      rutterctl config unset output --profile prod
+    """
+    _change(ctx.obj, key, None, profile)
+
+
+def _change(deps: Deps, key: str, value: str | None, profile: str | None) -> None:
+    from rutterctl.config import profiles
+
+    profiles.check_key(key)
+    if value is not None:
+        try:
+            value = profiles.parse_value(key, value)
+        except ValueError as exc:
+            raise UsageError(f"{key} {exc}") from None
+    name, _ = profiles.select_profile(profile or deps.profile, deps.environ)
+    config = profiles.load_config(profiles.config_path(deps.environ))
+    if value is None and key not in (config.profile(name) or {}):
+        deps.warn(f"{key} is not set in profile {name}.")
+        return
+    profiles.save_config(profiles.updated(config, name, key, value))
+    done = f"Set {key} = {value}" if value is not None else f"Removed {key}"
+    deps.warn(f"{done} in profile {name} ({config.path}).")
+    for var in profiles.ENV_VARS[key]:
+        if deps.environ.get(var):
+            deps.warn(f"note: {var} is set and overrides the profile's {key}")
+
+
+def _load(
+    deps: Deps, profile: str | None, *, with_credentials: bool
+) -> tuple[str, str, dict[str, str], Settings]:
+    """The profile's name, how it was chosen, its values in the file, and the settings."""
+    from rutterctl.config import profiles
+    from rutterctl.config.settings import load_settings
+
+    name, chosen_by = profiles.select_profile(profile or deps.profile, deps.environ)
+    config = profiles.load_config(profiles.config_path(deps.environ))
+    values = config.profile(name)
+    if values is None and name != profiles.DEFAULT_PROFILE:
+        deps.warn(f"note: profile {name} is not defined in {config.path}: showing the defaults")
+    s = load_settings(
+        deps.environ,
+        profile=name,
+        store=deps.credential_store(),
+        warn=deps.warn,
+        require_profile=False,
+        with_credentials=with_credentials,
+    )
+    return name, chosen_by, values or {}, s
+
+
+def _effective(s: Settings, key: str) -> str | None:
+    if key == "environment":
+        return s.base_url if s.environment == "custom" else s.environment
+    if key == "api_version":
+        return s.api_version
+    if key == "output":
+        return s.output
+    return f"{s.rate_limit}/{s.rate_window:g}s"

@@ -1,0 +1,169 @@
+"""`connections list` and `alias list`: documents (json/ndjson/csv) and tables.
+
+Access tokens arrive here already masked unless the user asked for them (`--show-token`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any, TextIO
+
+from rutterctl.domain.models import ConnectionSummary, StoreInfo, Timestamp
+from rutterctl.render import timefmt
+from rutterctl.render.jsonout import dumps_line, write_json
+from rutterctl.render.plain import write_tsv
+
+# The `connections list -o json|ndjson|csv` contract, in order (documented in the README).
+CONNECTION_KEYS = (
+    "id",
+    "platform",
+    "created_at",
+    "updated_at",
+    "access_token",
+    "link_url",
+    "store_name",
+    "store_domain",
+    "stage",
+    "error",
+)
+NO_WRAP = {"id", "connection_id"}
+# Headings on a terminal; piped output keeps the keys of the json contract as its header.
+HEADINGS = {"created_at": "created", "updated_at": "updated", "access_token": "token"}
+HEADINGS |= {"store_name": "store", "connection_id": "connection"}
+STAGE_STYLE = {
+    "DISABLED": "bold red",
+    "NEEDS_UPDATE": "bold yellow",
+    "INITIAL_SYNC": "cyan",
+    "HISTORICAL_SYNC": "blue",
+    "ONGOING_SYNC": "green",
+}
+
+
+@dataclass(frozen=True)
+class ConnectionRow:
+    """One connection; `token` is what may be shown (masked unless asked otherwise)."""
+
+    summary: ConnectionSummary
+    token: str
+    store: StoreInfo | None = None
+    stage: str | None = None
+    error: str | None = None
+
+
+def connection_document(row: ConnectionRow) -> dict[str, Any]:
+    s = row.summary
+    return {
+        "id": s.id,
+        "platform": s.platform,
+        "created_at": s.created_at.raw,
+        "updated_at": s.updated_at.raw,
+        "access_token": row.token,
+        "link_url": s.link_url,
+        "store_name": row.store.store_name if row.store else None,
+        "store_domain": row.store.store_domain if row.store else None,
+        "stage": row.stage,
+        "error": row.error,
+    }
+
+
+def _when(ts: Timestamp, tty: bool) -> str:
+    """RFC 3339 when piped; `2026-11-28 09:00` (UTC) on a terminal, where width is scarce."""
+    if tty and ts.parsed is not None:
+        return ts.parsed.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    return timefmt.plain(ts)
+
+
+def _table(
+    rows: Sequence[ConnectionRow], *, details: bool, tty: bool
+) -> tuple[list[str], list[list[str]]]:
+    header = ["id", "platform", "created_at", "updated_at", "access_token"]
+    if details:
+        header += ["store_name", "stage", "error"]
+    body = []
+    for row in rows:
+        s = row.summary
+        cells = [
+            s.id,
+            s.platform or "-",
+            _when(s.created_at, tty),
+            _when(s.updated_at, tty),
+            row.token,
+        ]
+        if details:
+            store = row.store.store_name if row.store else None
+            cells += [store or "-", row.stage or "-", row.error or "-"]
+        body.append(cells)
+    return header, body
+
+
+def write_connections(
+    rows: Sequence[ConnectionRow], out: TextIO, fmt: str, *, details: bool, tty: bool, color: bool
+) -> None:
+    docs = [connection_document(row) for row in rows]
+    if fmt == "json":
+        write_json(docs, out)
+    elif fmt == "ndjson":
+        out.write("".join(dumps_line(doc) for doc in docs))
+    elif fmt == "csv":
+        write_csv(CONNECTION_KEYS, docs, out)
+    else:
+        header, body = _table(rows, details=details, tty=tty)
+        write_table(header, body, out, tty=tty, color=color, styles={"stage": STAGE_STYLE})
+
+
+def write_csv(keys: Sequence[str], docs: Sequence[dict[str, Any]], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(keys)
+    writer.writerows([["" if doc[key] is None else str(doc[key]) for key in keys] for doc in docs])
+
+
+def write_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    out: TextIO,
+    *,
+    tty: bool,
+    color: bool,
+    styles: dict[str, dict[str, str]] | None = None,
+) -> None:
+    """A rich table on a terminal; tab-separated lines with a header when piped."""
+    if not tty:
+        write_tsv(header, rows, out)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(
+        file=out, force_terminal=True, no_color=not color, highlight=False, markup=False
+    )
+    table = Table(header_style="bold", box=None, padding=(0, 1), pad_edge=False)
+    for name in header:
+        # Ids stay whole (people copy them); the other columns wrap on a narrow terminal.
+        table.add_column(HEADINGS.get(name, name), no_wrap=name in NO_WRAP, overflow="fold")
+    by_column = styles or {}
+    for row in rows:
+        table.add_row(
+            *(
+                Text(value, style=by_column.get(name, {}).get(value, ""))
+                for name, value in zip(header, row, strict=True)
+            )
+        )
+    console.print(table)
+
+
+ALIAS_KEYS = ("name", "connection_id", "access_token", "base_url")
+
+
+def write_aliases(
+    docs: Sequence[dict[str, Any]], out: TextIO, fmt: str, *, tty: bool, color: bool
+) -> None:
+    """`alias list`: a list of {name, connection_id, access_token, base_url}, or a table."""
+    if fmt == "json":
+        write_json(list(docs), out)
+        return
+    header = ["name", "connection_id", "access_token"]
+    write_table(header, [[doc[k] for k in header] for doc in docs], out, tty=tty, color=color)

@@ -1,0 +1,178 @@
+"""Generated files: the shell completion scripts in completions/ and the README's command
+reference. Run through scripts/gen-completions, scripts/gen-reference and
+scripts/check-generated (CI), which pick the project's Python.
+
+Output is deterministic: help is rendered at a fixed width without colour, with the
+environment of the machine that runs it left out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+COMPLETIONS = ROOT / "completions"
+BEGIN = "<!-- BEGIN COMMAND REFERENCE -->"
+END = "<!-- END COMMAND REFERENCE -->"
+# file name -> shell; zsh wants `_rutterctl` on its fpath, bash and fish take any name.
+SHELLS = {"rutterctl.bash": "bash", "_rutterctl": "zsh", "rutterctl.fish": "fish"}
+# Help as on a 100-column terminal without colour (click caps its text at 80 columns).
+HELP_ENV = {"COLUMNS": "100", "TERMINAL_WIDTH": "100", "TERM": "dumb", "NO_COLOR": "1"}
+HELP_ENV |= {"LC_ALL": "C.UTF-8", "_TYPER_FORCE_DISABLE_TERMINAL": "1", "HOME": "/home/user"}
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment minus anything that changes rutterctl's behaviour or its help."""
+    dropped = ("RUTTER", "_RUTTERCTL", "_TYPER", "XDG_", "FORCE_COLOR", "CLICOLOR")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
+    return env | HELP_ENV
+
+
+# -- completions ---------------------------------------------------------------------------
+
+
+def completion_scripts() -> dict[str, str]:
+    """What `_RUTTERCTL_COMPLETE=source_SHELL rutterctl` prints (typer's own scripts), with the
+    surrounding blank lines trimmed so that zsh's `#compdef` is the first line."""
+    scripts = {}
+    for name, shell in SHELLS.items():
+        proc = subprocess.run(
+            [sys.executable, "-m", "rutterctl"],
+            env=_clean_env() | {"_RUTTERCTL_COMPLETE": f"source_{shell}"},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        scripts[name] = proc.stdout.strip() + "\n"
+    return scripts
+
+
+def write_completions(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in completion_scripts().items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+# -- the command reference -------------------------------------------------------------------
+
+
+def _command_paths() -> list[list[str]]:
+    """Every visible command and sub-command, depth first, in the order `--help` lists them."""
+    import typer
+    import typer.main
+
+    from rutterctl.cli.app import app
+
+    paths: list[list[str]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        paths.append(path)
+        ctx = typer.Context(command)
+        list_commands = getattr(command, "list_commands", None)
+        for name in list_commands(ctx) if list_commands else []:
+            sub = command.get_command(ctx, name)
+            if sub is not None and not getattr(sub, "hidden", False):
+                walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+def reference() -> str:
+    """The Markdown between the markers: each command's `--help`, as the program prints it."""
+    os.environ.clear()
+    os.environ.update(_clean_env())
+    from typer.testing import CliRunner
+
+    from rutterctl.cli.app import app
+
+    runner = CliRunner()
+    parts = [
+        BEGIN,
+        "<!-- Generated from --help by scripts/gen-reference; do not edit by hand. -->",
+    ]
+    for path in _command_paths():
+        result = runner.invoke(app, [*path, "--help"], prog_name="rutterctl")
+        if result.exit_code != 0:
+            raise SystemExit(f"`rutterctl {' '.join(path)} --help` failed:\n{result.output}")
+        text = "\n".join(line.rstrip() for line in result.stdout.strip("\n").splitlines())
+        parts += ["", f"### `{' '.join(['rutterctl', *path])}`", "", "```text", text, "```"]
+    parts.append(END)
+    return "\n".join(parts)
+
+
+def with_reference(readme: str, block: str) -> str:
+    start, end = readme.find(BEGIN), readme.find(END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{README.name}: the markers {BEGIN} ... {END} are missing")
+    return readme[:start] + block + readme[end + len(END) :]
+
+
+# -- the check --------------------------------------------------------------------------------
+
+
+def _diff(committed: Path, fresh: str, how: str) -> bool:
+    old = committed.read_text(encoding="utf-8") if committed.exists() else ""
+    if old == fresh:
+        return True
+    shown = committed.relative_to(ROOT)
+    sys.stderr.write(f"stale: {shown} differs from what the app generates; run {how}\n")
+    sys.stderr.writelines(
+        list(
+            difflib.unified_diff(
+                old.splitlines(True),
+                fresh.splitlines(True),
+                f"{shown} (committed)",
+                f"{shown} (generated)",
+            )
+        )[:60]
+    )
+    return False
+
+
+def check() -> int:
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in write_completions(Path(tmp)):
+            fresh = path.read_text(encoding="utf-8")
+            ok &= _diff(COMPLETIONS / path.name, fresh, "scripts/gen-completions")
+    readme = README.read_text(encoding="utf-8")
+    ok &= _diff(README, with_reference(readme, reference()), "scripts/gen-reference")
+    if ok:
+        sys.stdout.write("generated files are current (completions/, README command reference)\n")
+    return 0 if ok else 1
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["completions"]:
+        for path in write_completions(Path(argv[1]) if len(argv) > 1 else COMPLETIONS):
+            sys.stdout.write(f"wrote {path}\n")
+        return 0
+    if argv[:1] == ["reference"]:
+        if argv[1:] == ["--stdout"]:
+            sys.stdout.write(reference() + "\n")
+            return 0
+        README.write_text(with_reference(README.read_text(encoding="utf-8"), reference()))
+        sys.stdout.write(f"updated the command reference in {README}\n")
+        return 0
+    if argv == ["check"]:
+        return check()
+    sys.stderr.write("usage: generated.py completions [DIR] | reference [--stdout] | check\n")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
