@@ -1,0 +1,144 @@
+"""`rutterctl demo`: the real commands against an in-process simulator, no account needed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rutterctl.cli.deps import Deps
+
+if TYPE_CHECKING:
+    from rutterctl.sim.state import Simulator
+
+
+def demo(
+    ctx: typer.Context,
+    speed: Annotated[
+        float,
+        typer.Option(
+            help="Simulated seconds per real second while waiting for a connection to become "
+            "ready (300 = five simulated minutes a second).",
+            min=1,
+        ),
+    ] = 300,
+) -> None:
+    """Run rutterctl against a local Rutter simulator: every stage, batches, reasons, a wait.
+
+    Starts the simulator in process on a free loopback port (nothing leaves this machine, no
+    account needed), then runs the real commands against it, each shown as you would type it.
+
+    \b
+    Examples:
+      rutterctl demo
+      NO_COLOR=1 rutterctl demo | less
+    """
+    from rutterctl.sim import build
+    from rutterctl.sim.server import serve_in_thread
+
+    deps: Deps = ctx.obj
+    # The simulator's clock stands still except when a command sleeps: then it moves by the
+    # time slept, while the demo pauses for that time divided by --speed. So wait-ready polls
+    # with its real defaults, and every relative time shown is the simulator's.
+    sim = build("fleet", speed=0)
+    base_url, stop = serve_in_thread(sim)
+    try:
+        with tempfile.TemporaryDirectory(prefix="rutterctl-demo-") as home:
+            _tour(deps, sim, base_url, Path(home), speed)
+    finally:
+        stop()
+
+
+def _tour(deps: Deps, sim: Simulator, base_url: str, home: Path, speed: float) -> None:
+    from rutterctl.sim.state import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+
+    # The demo's own environment: the simulator's credentials, and config/cache directories
+    # that vanish afterwards, so nothing of the user's (profiles, aliases, cache) is touched.
+    environ = {
+        **{k: v for k, v in os.environ.items() if k in ("NO_COLOR", "TERM", "COLUMNS", "PATH")},
+        "RUTTER_BASE_URL": base_url,
+        "RUTTER_CLIENT_ID": DEFAULT_CLIENT_ID,
+        "RUTTER_CLIENT_SECRET": DEFAULT_CLIENT_SECRET,
+        "RUTTERCTL_CONFIG_DIR": str(home / "config"),
+        "RUTTERCTL_CACHE_DIR": str(home / "cache"),
+        "RUTTERCTL_NO_KEYRING": "1",
+    }
+    ids = {conn.name: conn.id for conn in sim.connections.values()}
+    say = _Narrator(deps, sim, speed)
+    say.line(f"A Rutter simulator is serving {base_url} (scenario 'fleet').")
+    say.line("Each step below runs the real rutterctl command against it.")
+    for name in ("acme-initial", "acme-historical", "acme-ongoing", "acme-needs-update"):
+        say.step(f"{name}: where is it in its lifecycle?", ["status", ids[name]], environ)
+    say.step(
+        "acme-disabled: why is it disabled, and who has to act?",
+        ["reasons", ids["acme-disabled"]],
+        environ,
+    )
+    say.step(
+        "acme-historical: which data is in which batch, and how far has it got?",
+        ["batches", ids["acme-historical"]],
+        environ,
+    )
+    say.step(
+        "acme-ongoing: the first page of its orders",
+        ["fetch", "orders", ids["acme-ongoing"], "--limit", "5"],
+        environ,
+    )
+    say.step("The catalogue of disabled reasons", ["reasons"], environ)
+    say.line(f"\nWhile a command waits, the simulator's clock runs {speed:g}x real time.")
+    say.step(
+        "acme-initial: a script waiting until its data can be read",
+        ["wait-ready", ids["acme-initial"], "--timeout", "1h"],
+        environ,
+    )
+    say.step(
+        "acme-initial: readable now (exit 0 with --exit-status)",
+        ["status", ids["acme-initial"], "--exit-status"],
+        environ,
+    )
+    say.line("\nTry it yourself: `rutterctl sim serve` prints the export line to paste;")
+    say.line("see docs/simulator.md for scenarios, faults and the control surface.")
+
+
+class _Narrator:
+    def __init__(self, deps: Deps, sim: Simulator, speed: float) -> None:
+        self.deps = deps
+        self.sim = sim
+        self.speed = speed
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.sim.now(), UTC)
+
+    def _sleep(self, seconds: float) -> None:
+        self.sim.advance(seconds)
+        self.deps.sleep(seconds / self.speed)
+
+    def line(self, text: str) -> None:
+        self.deps.out.write(text + "\n")
+        self.deps.out.flush()
+
+    def step(self, title: str, args: list[str], environ: dict[str, str]) -> None:
+        from rutterctl.cli.app import app
+
+        bold = self.deps.color
+        heading = f"\n# {title}\n$ rutterctl {' '.join(args)}"
+        self.line(f"\x1b[1m{heading}\x1b[0m" if bold else heading)
+        inner = Deps(
+            environ=environ,
+            stdout=self.deps.stdout,
+            stderr=self.deps.stderr,
+            stdout_tty=self.deps.stdout_tty,
+            stderr_tty=self.deps.stderr_tty,
+            now=self._now,
+            monotonic=self.sim.now,
+            sleep=self._sleep,
+        )
+        code = app(args, prog_name="rutterctl", obj=inner, standalone_mode=False)
+        if code == 130:  # Ctrl-C inside a step ends the whole demo
+            raise typer.Exit(130)
+        if code:
+            self.line(f"(exit code {code})")
