@@ -29,6 +29,6 @@ def batches(
     if output is TableOrJson.json:
         jsonout.write_json(documents.batches_document(report), deps.out)
     elif deps.out_is_tty:
-        batches_view.render_rich(report, deps.out, color=deps.color)
+        batches_view.render_rich(report, deps.out, color=deps.color, context=deps.context_label())
     else:
-        batches_view.render_plain(report, deps.out)
+        batches_view.render_plain(report, deps.out, context=deps.context_label())

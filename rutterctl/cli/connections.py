@@ -95,6 +95,7 @@ def list_connections(
         details=details,
         tty=deps.out_is_tty,
         color=deps.color,
+        caption=deps.context_label(),
     )
 
 

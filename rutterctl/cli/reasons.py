@@ -58,4 +58,4 @@ def reasons(
     if output is TableOrJson.json:
         jsonout.write_json(reasons_view.connection_document(report, reason), deps.out)
     else:
-        reasons_view.connection_plain(report, reason, deps.out)
+        reasons_view.connection_plain(report, reason, deps.out, context=deps.context_label())

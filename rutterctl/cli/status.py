@@ -64,9 +64,9 @@ def status(
     if output is TableOrJson.json:
         jsonout.write_json(documents.status_document(report), deps.out)
     elif deps.out_is_tty:
-        status_view.render_rich(report, deps.out, color=deps.color)
+        status_view.render_rich(report, deps.out, color=deps.color, context=deps.context_label())
     else:
-        status_view.render_plain(report, deps.out)
+        status_view.render_plain(report, deps.out, context=deps.context_label())
     if exit_status:
         code = STAGE_EXIT[report.stage.value]
         if code:

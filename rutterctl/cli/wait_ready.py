@@ -104,7 +104,7 @@ def wait_ready(
         for result in results:
             deps.out.write(jsonout.dumps_line(wait_view.result_document(result)))
     elif deps.out_is_tty:
-        wait_view.summary_rich(results, deps.out, color=deps.color)
+        wait_view.summary_rich(results, deps.out, color=deps.color, context=deps.context_label())
     else:
         wait_view.summary_plain(results, deps.out)
     worst = min(codes, key=lambda code: SEVERITY.index(code) if code in SEVERITY else -1)

@@ -77,11 +77,12 @@ def _entity_rows(view: BatchView) -> list[list[str]]:
     ]
 
 
-def _header(report: StatusReport) -> list[tuple[str, str]]:
+def _header(report: StatusReport, context: str) -> list[tuple[str, str]]:
     s = report.status
     configured = batching_configured(s)
     return [
         ("connection", s.connection_id),
+        ("answered by", context),
         ("stage", report.stage.value),
         (
             "batches",
@@ -102,8 +103,8 @@ def _day(ts: Timestamp, shown: str) -> str:
     return shown[:10] if ts.parsed is not None else shown
 
 
-def render_plain(report: StatusReport, out: TextIO) -> None:
-    write_pairs(_header(report), out)
+def render_plain(report: StatusReport, out: TextIO, *, context: str) -> None:
+    write_pairs(_header(report, context), out)
     for view in batch_views(report.status):
         out.write(f"\n{_title(view)}\n")
         if view.entities:
@@ -111,7 +112,7 @@ def render_plain(report: StatusReport, out: TextIO) -> None:
     out.write(f"\n{_ongoing(report)}\n")
 
 
-def render_rich(report: StatusReport, out: TextIO, *, color: bool) -> None:
+def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str) -> None:
     """A heading with a progress bar per batch, then its entities; dates shortened to days."""
     from rich.console import Console
     from rich.progress_bar import ProgressBar
@@ -122,7 +123,7 @@ def render_rich(report: StatusReport, out: TextIO, *, color: bool) -> None:
     header = Table.grid(padding=(0, 2))
     header.add_column(style="bold")
     header.add_column()
-    for key, value in _header(report):
+    for key, value in _header(report, context):
         header.add_row(key, Text(value))
     console.print(header)
     for view in batch_views(report.status):

@@ -100,7 +100,14 @@ def _table(
 
 
 def write_connections(
-    rows: Sequence[ConnectionRow], out: TextIO, fmt: str, *, details: bool, tty: bool, color: bool
+    rows: Sequence[ConnectionRow],
+    out: TextIO,
+    fmt: str,
+    *,
+    details: bool,
+    tty: bool,
+    color: bool,
+    caption: str | None = None,
 ) -> None:
     docs = [connection_document(row) for row in rows]
     if fmt == "json":
@@ -111,7 +118,9 @@ def write_connections(
         write_csv(CONNECTION_KEYS, docs, out)
     else:
         header, body = _table(rows, details=details, tty=tty)
-        write_table(header, body, out, tty=tty, color=color, styles={"stage": STAGE_STYLE})
+        write_table(
+            header, body, out, tty=tty, color=color, styles={"stage": STAGE_STYLE}, caption=caption
+        )
 
 
 def write_csv(keys: Sequence[str], docs: Sequence[dict[str, Any]], out: TextIO) -> None:
@@ -128,8 +137,10 @@ def write_table(
     tty: bool,
     color: bool,
     styles: dict[str, dict[str, str]] | None = None,
+    caption: str | None = None,
 ) -> None:
-    """A rich table on a terminal; tab-separated lines with a header when piped."""
+    """A rich table on a terminal, titled with `caption` (who answered); tab-separated lines
+    with a header when piped."""
     if not tty:
         write_tsv(header, rows, out)
         return
@@ -140,7 +151,15 @@ def write_table(
     console = Console(
         file=out, force_terminal=True, no_color=not color, highlight=False, markup=False
     )
-    table = Table(header_style="bold", box=None, padding=(0, 1), pad_edge=False)
+    table = Table(
+        header_style="bold",
+        box=None,
+        padding=(0, 1),
+        pad_edge=False,
+        title=f"answered by {caption}" if caption else None,
+        title_justify="left",
+        title_style="dim",
+    )
     for name in header:
         # Ids stay whole (people copy them); the other columns wrap on a narrow terminal.
         table.add_column(HEADINGS.get(name, name), no_wrap=name in NO_WRAP, overflow="fold")

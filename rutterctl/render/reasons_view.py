@@ -86,9 +86,15 @@ def _link_helps(report: StatusReport, reason: Reason) -> bool:
     )
 
 
-def connection_rows(report: StatusReport, reason: Reason | None) -> list[tuple[str, str]]:
+def connection_rows(
+    report: StatusReport, reason: Reason | None, context: str
+) -> list[tuple[str, str]]:
     s = report.status
-    rows = [("connection", s.connection_id), ("stage", report.stage.value)]
+    rows = [
+        ("connection", s.connection_id),
+        ("answered by", context),
+        ("stage", report.stage.value),
+    ]
     if reason is None:
         rows.append(
             (
@@ -120,7 +126,9 @@ def connection_document(report: StatusReport, reason: Reason | None) -> dict[str
     }
 
 
-def connection_plain(report: StatusReport, reason: Reason | None, out: TextIO) -> None:
-    write_pairs(connection_rows(report, reason), out)
+def connection_plain(
+    report: StatusReport, reason: Reason | None, out: TextIO, *, context: str
+) -> None:
+    write_pairs(connection_rows(report, reason, context), out)
     if reason is not None:
         out.write(f"\nnote: {DISCLAIMER}\n")

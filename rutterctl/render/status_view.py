@@ -18,10 +18,15 @@ STAGE_STYLE = {
 }
 
 
-def summary_rows(report: StatusReport) -> list[tuple[str, str]]:
+def summary_rows(report: StatusReport, context: str) -> list[tuple[str, str]]:
+    """`context` names the profile and environment that answered (production vs sandbox)."""
     s = report.status
     now = report.checked_at
-    rows = [("connection", s.connection_id), ("platform", s.platform or "unknown")]
+    rows = [
+        ("connection", s.connection_id),
+        ("answered by", context),
+        ("platform", s.platform or "unknown"),
+    ]
     if report.store and (report.store.store_name or report.store.store_domain):
         name, domain = report.store.store_name, report.store.store_domain
         rows.append(("store", f"{name} ({domain})" if name and domain else (name or domain or "")))
@@ -62,16 +67,16 @@ def entity_rows(report: StatusReport) -> list[list[str]]:
 ENTITY_HEADER = ["entity", "ready", "synced", "oldest", "newest"]
 
 
-def render_plain(report: StatusReport, out: TextIO) -> None:
+def render_plain(report: StatusReport, out: TextIO, *, context: str) -> None:
     """No ANSI, no box drawing: `key: value` lines, then the entities tab-separated."""
-    write_pairs(summary_rows(report), out)
+    write_pairs(summary_rows(report, context), out)
     entities = entity_rows(report)
     if entities:
         out.write("\n")
         write_tsv(ENTITY_HEADER, entities, out)
 
 
-def render_rich(report: StatusReport, out: TextIO, *, color: bool) -> None:
+def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -82,7 +87,7 @@ def render_rich(report: StatusReport, out: TextIO, *, color: bool) -> None:
     summary = Table.grid(padding=(0, 2))
     summary.add_column(style="bold")
     summary.add_column()
-    for key, value in summary_rows(report):
+    for key, value in summary_rows(report, context):
         style = STAGE_STYLE[report.stage] if key == "stage" else ""
         summary.add_row(key, Text(value, style=style))
     console.print(summary)

@@ -124,14 +124,19 @@ def summary_plain(results: Sequence[WaitResult], out: TextIO) -> None:
     write_tsv(SUMMARY_HEADER, summary_rows(results), out)
 
 
-def summary_rich(results: Sequence[WaitResult], out: TextIO, *, color: bool) -> None:
+def summary_rich(results: Sequence[WaitResult], out: TextIO, *, color: bool, context: str) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     styles = {"ready": "green", "needs_update": "yellow", "disabled": "red"}
     console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
-    table = Table(header_style="bold")
+    table = Table(
+        header_style="bold",
+        title=f"answered by {context}",
+        title_justify="left",
+        title_style="dim",
+    )
     for name in SUMMARY_HEADER:
         table.add_column(name)
     for row in summary_rows(results):

@@ -16,6 +16,9 @@ from tests.spec import validate_response
 ONGOING = "ORDER_CREATED, ORDER_UPDATED, PRODUCT_CREATED, PRODUCT_UPDATED"
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
+# The profile and environment that answered: tests run with the default profile and sandbox.
+ANSWERED_BY = "profile default · sandbox"
+
 
 @pytest.fixture(autouse=True)
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,9 +74,10 @@ def test_piped_output_is_the_whole_table_in_plain_text() -> None:
     result, rutter = run(builders.status_doc())
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        f"connection: {CONNECTION_ID}\n"
-        "stage:      HISTORICAL_SYNC\n"
-        "batches:    1 of 2 completed\n"
+        f"connection:  {CONNECTION_ID}\n"
+        f"answered by: {ANSWERED_BY}\n"
+        "stage:       HISTORICAL_SYNC\n"
+        "batches:     1 of 2 completed\n"
         "\n"
         "batch 1: COMPLETED (2 of 2 entities completed), last 6 months, fires INITIAL_UPDATE\n"
         "  entity\tpriority\tstatus\toldest\tnewest\n"
@@ -136,7 +140,7 @@ def titles(stdout: str) -> list[str]:
 def test_product_description_example_one_line_per_batch_with_webhook() -> None:
     result, _ = run(product_description_doc())
     assert result.exit_code == 0, result.stderr
-    assert "batches:    2 of 3 completed\n" in result.stdout
+    assert "batches:     2 of 3 completed\n" in result.stdout
     assert titles(result.stdout) == [
         "batch 1: COMPLETED (2 of 2 entities completed), last 6 months, fires INITIAL_UPDATE",
         "batch 2: COMPLETED (1 of 1 entities completed), last 8 months, fires HISTORICAL_UPDATE",
@@ -157,7 +161,7 @@ def test_ongoing_row_comes_last_and_is_active_only_once_history_is_complete(
 ) -> None:
     result, _ = run(product_description_doc(historical=historical))
     assert result.exit_code == 0, result.stderr
-    assert f"stage:      {stage}\n" in result.stdout
+    assert f"stage:       {stage}\n" in result.stdout
     assert result.stdout.splitlines()[-1] == f"{line}, every ~10 minutes, fires {ONGOING}"
     doc = as_json(product_description_doc(historical=historical))
     assert doc["ongoing"] == {
@@ -261,7 +265,7 @@ def test_batches_completed_counted_when_rutter_gives_null() -> None:
         ],
     )
     result, _ = run(doc)
-    assert "batches:    2 of 3 completed\n" in result.stdout
+    assert "batches:     2 of 3 completed\n" in result.stdout
     got = as_json(doc)
     assert (got["num_batches_completed"], got["num_batches"]) == (2, 3)
 
@@ -270,7 +274,7 @@ def test_batches_completed_counted_when_rutter_gives_null() -> None:
 
 
 IMPLICIT_HEADER = (
-    "batches:    no batching configured: one implicit batch, readiness from the totals\n"
+    "batches:     no batching configured: one implicit batch, readiness from the totals\n"
 )
 
 
@@ -286,7 +290,8 @@ def test_without_batching_says_so_and_shows_readiness_from_totals(
     result, _ = run(doc)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.split("\n\n")[0] + "\n" == (
-        f"connection: {CONNECTION_ID}\nstage:      HISTORICAL_SYNC\n{IMPLICIT_HEADER}"
+        f"connection:  {CONNECTION_ID}\nanswered by: {ANSWERED_BY}\n"
+        f"stage:       HISTORICAL_SYNC\n{IMPLICIT_HEADER}"
     )
     assert result.stdout.split("\n\n")[1] == (
         "implicit batch: IN_PROGRESS (1 of 2 entities completed), time frame not given, "
@@ -337,7 +342,7 @@ def test_initial_sync_with_nothing_reported_yet() -> None:
     doc = builders.status_doc(is_ready=False, batches=[], total={}, num_batches_completed=None)
     result, _ = run(doc)
     assert result.exit_code == 0, result.stderr
-    assert "stage:      INITIAL_SYNC\n" in result.stdout
+    assert "stage:       INITIAL_SYNC\n" in result.stdout
     assert titles(result.stdout) == [
         "implicit batch: NOT_STARTED (0 of 0 entities completed), time frame not given, "
         "fires INITIAL_UPDATE"
@@ -434,7 +439,8 @@ def test_terminal_shows_coloured_progress_bars() -> None:
     assert result.exit_code == 0, result.stderr
     assert colour_codes(result.stdout), "expected colour on a terminal"
     text = visible(result.stdout)
-    assert "batches     1 of 3 completed" in text
+    assert "batches      1 of 3 completed" in text
+    assert "answered by  profile default · sandbox" in text
     for name in ("batch 1", "batch 2", "batch 3"):
         assert "━" in heading(result.stdout, name)
     assert "COMPLETED last 6 months, fires INITIAL_UPDATE" in heading(result.stdout, "batch 1")

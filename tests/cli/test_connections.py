@@ -234,3 +234,4 @@ def test_a_terminal_gets_a_rich_table(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "\t" not in result.stdout
     assert IDS[0] in result.stdout and "Store 1" in result.stdout
     assert "****ee11" in result.stdout
+    assert result.stdout.splitlines()[0].startswith("\x1b[2manswered by profile default · sandbox")

@@ -149,6 +149,7 @@ def test_disabled_with_a_known_reason_explains_it_and_links_the_last_step() -> N
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         f"connection:      {CONNECTION_ID}\n"
+        "answered by:     profile default · sandbox\n"
         "stage:           DISABLED\n"
         "disabled reason: SHOP_PAYMENT_REQUIRED\n"
         "meaning:         The store's platform plan is unpaid.\n"

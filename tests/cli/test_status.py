@@ -54,6 +54,7 @@ def test_piped_output_is_plain_text() -> None:
     assert result.stderr == ""
     assert pairs(result.stdout) == {
         "connection": ID,
+        "answered by": "profile default · sandbox",
         "platform": "SHOPIFY",
         "store": "Acme Outfitters (acme.example)",
         "stage": "HISTORICAL_SYNC: Data can be read; older history is still being synced in "
@@ -297,3 +298,13 @@ def test_the_access_token_never_appears_in_the_output() -> None:
         result = invoke(args, transport=serve().transport)
         assert result.exit_code == 0, result.stderr
         assert TOKEN not in result.stdout + result.stderr
+
+
+def test_the_header_names_the_profile_and_environment_that_answered() -> None:
+    rutter = serve()
+    result = invoke(
+        ["status", ID], transport=rutter.transport, env={**CREDS, "RUTTER_ENV": "production"}
+    )
+    assert result.exit_code == 0, result.stderr
+    assert pairs(result.stdout)["answered by"] == "profile default · production"
+    assert rutter.requests[0].url.host == "production.rutterapi.com"

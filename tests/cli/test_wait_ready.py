@@ -244,3 +244,10 @@ def test_secrets_never_printed(monkeypatch: pytest.MonkeyPatch) -> None:
     everything = result.stdout + result.stderr
     assert builders.ACCESS_TOKEN not in everything
     assert CLIENT_SECRET not in everything
+
+
+def test_terminal_summary_names_the_profile_and_environment() -> None:
+    rutter = Rutter({builders.ACCESS_TOKEN: [READY]})
+    result = run(rutter, builders.ACCESS_TOKEN, tty=True)
+    assert result.exit_code == 0
+    assert "answered by profile default · sandbox" in result.stdout
