@@ -112,7 +112,7 @@ class RutterClient:
         if not cfg.client_id or cfg.client_secret is None:
             raise CredentialsMissing(
                 "no Rutter credentials found",
-                hint="set RUTTER_CLIENT_ID and RUTTER_CLIENT_SECRET",
+                hint="run `rutterctl auth login` or set RUTTER_CLIENT_ID and RUTTER_CLIENT_SECRET",
             )
         return httpx.BasicAuth(cfg.client_id, cfg.client_secret.reveal())
 

@@ -208,7 +208,8 @@ def test_missing_credentials_exit_4_without_a_request() -> None:
     assert result.exit_code == 4
     assert result.stdout == ""
     assert result.stderr == (
-        "error: no Rutter credentials found; set RUTTER_CLIENT_ID and RUTTER_CLIENT_SECRET\n"
+        "error: no Rutter credentials found; run `rutterctl auth login` or set RUTTER_CLIENT_ID "
+        "and RUTTER_CLIENT_SECRET\n"
     )
     assert rutter.requests == []
 
