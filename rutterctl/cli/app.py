@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import traceback
+import functools
+import importlib
 from typing import Annotated, Any
 
 import typer
@@ -14,9 +15,70 @@ from rutterctl.errors import ApiError, RutterctlError
 from rutterctl.exits import ExitCode, exit_code_for
 from rutterctl.secrets import redact
 
+# name -> "module:attribute", a command function or a Typer app of subcommands. Loaded lazily:
+# building a command's parameters costs typer ~1.5 ms each, so `--help`, TAB and each run
+# build only the command they use (bench/startup.py). Help order is this order.
+COMMANDS = {
+    "status": "rutterctl.cli.status:status",
+    "batches": "rutterctl.cli.batches:batches",
+    "reasons": "rutterctl.cli.reasons:reasons",
+    "wait-ready": "rutterctl.cli.wait_ready:wait_ready",
+    "fetch": "rutterctl.cli.fetch:fetch",
+    "connections": "rutterctl.cli.connections:app",
+    "alias": "rutterctl.cli.alias:app",
+    "auth": "rutterctl.cli.auth:app",
+    "config": "rutterctl.cli.config_cmd:app",
+    "sim": "rutterctl.cli.sim:app",
+    "demo": "rutterctl.cli.demo:demo",
+}
+
+
+def _target(name: str) -> Any:
+    module, attribute = COMMANDS[name].split(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+@functools.cache
+def _command(name: str) -> Any:
+    target = _target(name)
+    if isinstance(target, typer.Typer):
+        # Always a group, even with one subcommand (`connections list`), as add_typer makes it.
+        command: Any = typer.main.get_group(target)
+    else:
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+def _short_help(name: str, limit: int) -> str:
+    target = _target(name)
+    text = (target.info.help if isinstance(target, typer.Typer) else target.__doc__) or ""
+    line = " ".join(text.strip().split("\n\n")[0].split())
+    if ". " in line:  # like click: the first sentence
+        line = line.split(". ", 1)[0] + "."
+    if len(line) <= limit:
+        return line
+    return line[: limit - 3].rsplit(" ", 1)[0] + "..."
+
 
 class RutterGroup(TyperGroup):
-    """The error boundary: every typed error becomes one line on stderr and its exit code."""
+    """The lazily loaded commands, and the error boundary: every typed error becomes one line
+    on stderr and its exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return _command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # From the docstrings alone: listing commands must not build them all.
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, _short_help(name, limit)) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     # typer vendors click; its Context is the parent of typer.Context, which is what we get.
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
@@ -26,14 +88,14 @@ class RutterGroup(TyperGroup):
             deps = _deps(ctx)
             deps.warn(_describe(exc))
             if deps.debug and not isinstance(exc, KeyboardInterrupt):
-                deps.warn("".join(traceback.format_exception(exc)).rstrip())
+                deps.warn(_traceback(exc))
             raise typer.Exit(int(exit_code_for(exc))) from None
         except _PASS_THROUGH:
             raise
         except Exception as exc:  # noqa: BLE001 - the boundary of last resort, reported once
             deps = _deps(ctx)
             if deps.debug:
-                deps.warn("".join(traceback.format_exception(exc)).rstrip())
+                deps.warn(_traceback(exc))
             deps.warn(
                 f"error: unexpected {type(exc).__name__}: {exc} "
                 "(run with --debug for a traceback, and report it)"
@@ -51,6 +113,13 @@ _PASS_THROUGH: tuple[type[Exception], ...] = (
     typer.Abort,
     *(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException"),
 )
+
+
+def _traceback(exc: BaseException) -> str:
+    """For --debug only; imported late because `traceback` costs start-up time on every run."""
+    import traceback
+
+    return "".join(traceback.format_exception(exc)).rstrip()
 
 
 def _deps(ctx: typer.Context) -> Deps:
@@ -122,34 +191,6 @@ def root(
 
         deps.profile = check_profile_name(profile)
     ctx.obj = deps
-
-
-def _register() -> None:
-    from rutterctl.cli import batches, fetch, reasons, status, wait_ready
-
-    app.command("status")(status.status)
-    app.command("batches")(batches.batches)
-    app.command("reasons")(reasons.reasons)
-    app.command("wait-ready")(wait_ready.wait_ready)
-    app.command("fetch")(fetch.fetch)
-
-    from rutterctl.cli import demo, sim
-
-    app.add_typer(sim.app, name="sim")
-    app.command("demo")(demo.demo)
-
-    from rutterctl.cli import auth, config_cmd
-
-    app.add_typer(auth.app, name="auth")
-    app.add_typer(config_cmd.app, name="config")
-
-    from rutterctl.cli import alias, connections
-
-    app.add_typer(connections.app, name="connections")
-    app.add_typer(alias.app, name="alias")
-
-
-_register()
 
 
 def run() -> None:
