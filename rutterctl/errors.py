@@ -51,15 +51,16 @@ class ApiError(RutterctlError):
 
     def one_line(self) -> str:
         """The message with the error code, HTTP status and request id support will ask for."""
-        parts = [self.message]
         details = []
         if self.error_code:
             details.append(self.error_code)
         if self.status is not None:
             details.append(f"HTTP {self.status}")
-        details.append(f"request id {self.request_id or 'not given'}")
-        parts.append(f"({', '.join(details)})")
-        return " ".join(parts)
+        # Only an answer from Rutter has a request id to give (or to lack); an error found
+        # without one (the network failed, nothing matched the listing) has none to name.
+        if self.status is not None or self.request_id:
+            details.append(f"request id {self.request_id or 'not given'}")
+        return f"{self.message} ({', '.join(details)})" if details else self.message
 
 
 class CredentialsRejected(ApiError):

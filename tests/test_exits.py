@@ -48,7 +48,8 @@ def test_each_error_maps_to_its_code(error: BaseException, code: int) -> None:
 
 def test_one_line_without_status_or_request_id() -> None:
     error = errors.ApiError("boom")
-    assert error.one_line() == "boom (request id not given)"
+    assert error.one_line() == "boom"  # no answer from Rutter: no request id to name
+    assert errors.ApiError("boom", status=502).one_line() == "boom (HTTP 502, request id not given)"
     error = errors.NotReady(
         "not ready", status=409, error_code="PRODUCT_NOT_READY", request_id="req-1"
     )

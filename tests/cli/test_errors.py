@@ -88,8 +88,8 @@ CASES: list[tuple[str, dict[str, Answer | list[Answer]], int, str]] = [
         "unreachable",
         {"connections": connect_error},
         7,
-        "error: could not reach Rutter at sandbox.rutterapi.com (ConnectError) "
-        "(request id not given); check the network and the base URL, then try again",
+        "error: could not reach Rutter at sandbox.rutterapi.com (ConnectError); "
+        "check the network and the base URL, then try again",
     ),
     (
         "503",
@@ -195,9 +195,8 @@ def test_connection_not_found_exits_3() -> None:
     assert exit_code == 3
     assert stdout == ""
     assert error_line(stderr) == (
-        "error: no connection with this id or access token in the organisation "
-        "(request id not given); check the value, and that RUTTER_BASE_URL / the environment "
-        "is the one it lives in"
+        "error: no connection with this id or access token in the organisation; "
+        "check the value, and that RUTTER_BASE_URL / the environment is the one it lives in"
     )
     assert rutter.paths() == ["/connections"]
 
