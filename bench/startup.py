@@ -1,6 +1,7 @@
 """Start-up time of whole `rutterctl` processes against a bare interpreter, in the same run.
 
 Targets (issue 2): `--version` within 5x and `--help` within 10x of `python -c pass`.
+TAB completion (`rutterctl st<TAB>`) is timed too: the shell runs it on every TAB.
 Run: python bench/startup.py [--runs N]. Prints medians (ms) and ratios; asserts nothing.
 """
 
@@ -17,8 +18,12 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 
 
-def median_ms(argv: list[str], runs: int) -> float:
-    env = {**os.environ, "NO_COLOR": "1"}
+# What the shell sets when TAB is pressed after `rutterctl st` (bash completion).
+TAB = {"_RUTTERCTL_COMPLETE": "complete_bash", "COMP_WORDS": "rutterctl st", "COMP_CWORD": "1"}
+
+
+def median_ms(argv: list[str], runs: int, extra_env: dict[str, str] | None = None) -> float:
+    env = {**os.environ, "NO_COLOR": "1", **(extra_env or {})}
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -32,15 +37,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     rutterctl = str(BIN / "rutterctl")
-    cases = {
-        "python -c pass (baseline)": [sys.executable, "-c", "pass"],
-        "rutterctl --version": [rutterctl, "--version"],
-        "rutterctl --help": [rutterctl, "--help"],
-        "rutterctl status --help": [rutterctl, "status", "--help"],
+    cases: dict[str, tuple[list[str], dict[str, str]]] = {
+        "python -c pass (baseline)": ([sys.executable, "-c", "pass"], {}),
+        "rutterctl --version": ([rutterctl, "--version"], {}),
+        "rutterctl --help": ([rutterctl, "--help"], {}),
+        "rutterctl status --help": ([rutterctl, "status", "--help"], {}),
+        "TAB: rutterctl st<TAB>": ([rutterctl], TAB),
     }
-    for argv in cases.values():  # warm the OS page cache and .pyc files once
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    results = {name: median_ms(argv, args.runs) for name, argv in cases.items()}
+    for argv, extra in cases.values():  # warm the OS page cache and .pyc files once
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env={**os.environ, **extra})
+    results = {name: median_ms(argv, args.runs, extra) for name, (argv, extra) in cases.items()}
     base = results["python -c pass (baseline)"]
     targets = {"rutterctl --version": 5.0, "rutterctl --help": 10.0}
     print(f"{'case':<28} {'median ms':>10} {'ratio':>7}  target")

@@ -41,3 +41,18 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         if isinstance(exc, kind):
             return code
     return ExitCode.ERROR
+
+
+# `status --exit-status`: the lifecycle stage (by name, so this module stays import-light) as an
+# exit code. Data can be read from the historical sync on; the rest match the errors above.
+_STAGE_TABLE: dict[str, ExitCode] = {
+    "DISABLED": ExitCode.DISABLED,
+    "NEEDS_UPDATE": ExitCode.NEEDS_UPDATE,
+    "INITIAL_SYNC": ExitCode.NOT_READY,
+    "HISTORICAL_SYNC": ExitCode.OK,
+    "ONGOING_SYNC": ExitCode.OK,
+}
+
+
+def exit_code_for_stage(stage: str) -> ExitCode:
+    return _STAGE_TABLE[stage]

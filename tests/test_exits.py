@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from rutterctl import errors
-from rutterctl.exits import ExitCode, exit_code_for
+from rutterctl.domain.lifecycle import Stage
+from rutterctl.exits import ExitCode, exit_code_for, exit_code_for_stage
 
 
 def test_the_table_values_are_the_documented_ones() -> None:
@@ -54,3 +55,13 @@ def test_one_line_without_status_or_request_id() -> None:
         "not ready", status=409, error_code="PRODUCT_NOT_READY", request_id="req-1"
     )
     assert error.one_line() == "not ready (PRODUCT_NOT_READY, HTTP 409, request id req-1)"
+
+
+def test_every_stage_has_its_documented_exit_status() -> None:
+    assert {stage.value: int(exit_code_for_stage(stage.value)) for stage in Stage} == {
+        "DISABLED": 6,
+        "NEEDS_UPDATE": 5,
+        "INITIAL_SYNC": 8,
+        "HISTORICAL_SYNC": 0,
+        "ONGOING_SYNC": 0,
+    }

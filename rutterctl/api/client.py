@@ -136,6 +136,7 @@ class RutterClient:
             if not isinstance(outcome, _Retry):
                 return outcome
             if attempt >= policy.max_attempts:
+                self._trace(f"giving up after {attempt} attempts")
                 raise outcome.error
             honoured = outcome.retry_after is not None
             delay = (
@@ -147,6 +148,13 @@ class RutterClient:
                 self._trace(
                     f"retry budget spent: waiting {delay:.1f}s more exceeds {policy.budget:g}s"
                 )
+                if honoured and outcome.error.hint is None:
+                    # Otherwise "after retries" would be all the user learns, even when Rutter
+                    # asked for a wait longer than the budget before any retry was made.
+                    outcome.error.hint = (
+                        f"Rutter asked to wait {delay:.0f}s before retrying, more than the "
+                        f"{policy.budget:g}s retry budget allows; try again later"
+                    )
                 raise outcome.error
             self.hooks.on_retry(
                 f"retrying GET {path} in {delay:.1f}s ({outcome.reason}"
@@ -163,7 +171,8 @@ class RutterClient:
         """One request: its body, a retryable failure, or a raised definitive error."""
         started = self.hooks.monotonic()
         try:
-            response = self._http.get(path, params=query, auth=auth)
+            with self._http.stream("GET", path, params=query, auth=auth) as response:
+                content = _read(response)
         except httpx.TransportError as exc:
             self._trace(f"GET {shown} -> {type(exc).__name__} after {self._ms(started)} ms")
             host = urlsplit(self.config.base_url).hostname
@@ -177,23 +186,25 @@ class RutterClient:
         self._trace(
             f"GET {shown} -> {status} in {self._ms(started)} ms (request id {request_id or 'none'})"
         )
-        body, readable = _parse(response)
+        body, readable = _parse(content)
         ok = 200 <= status < 300
         if ok and readable:
             return Reply(body, status, request_id)
         retry_after = parse_retry_after(response.headers.get("Retry-After"), self.hooks.now())
         if ok:  # a 2xx whose body is not JSON: an HTML proxy page, a truncated document
             error = Unavailable(
-                "Rutter answered with a body that is not JSON "
-                f"({response.headers.get('content-type') or 'no content type'}, "
-                f"{len(response.content)} bytes)",
+                f"Rutter answered with a body that is {_unreadable(response, content)}",
                 status=status,
                 request_id=request_id,
                 hint="a proxy or an outage may be in the way; try again shortly",
             )
             return _Retry(error, "unreadable body", retry_after)
         classified = classify(status, body if readable else None, request_id)
-        if is_definitive(body) or not is_retryable_status(status):
+        if is_definitive(body):
+            if is_retryable_status(status):
+                self._trace(f"not retried: {classified.error_code} does not change with a retry")
+            raise classified
+        if not is_retryable_status(status):
             raise classified
         return _Retry(classified, f"HTTP {status}", retry_after)
 
@@ -242,8 +253,27 @@ class _Retry:
     retry_after: float | None
 
 
-def _parse(response: httpx.Response) -> tuple[Any, bool]:
+def _read(response: httpx.Response) -> bytes | None:
+    """The body, or None when its content encoding cannot be undone (a truncated gzip
+    stream, say): an unreadable body like any other, not an unexpected error."""
     try:
-        return json.loads(response.content), True
+        return response.read()
+    except httpx.DecodingError:
+        return None
+
+
+def _parse(content: bytes | None) -> tuple[Any, bool]:
+    if content is None:
+        return None, False
+    try:
+        return json.loads(content), True
     except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
         return None, False
+
+
+def _unreadable(response: httpx.Response, content: bytes | None) -> str:
+    kind = response.headers.get("content-type") or "no content type"
+    if content is None:
+        encoding = response.headers.get("content-encoding") or "unknown"
+        return f"not JSON ({kind}; its {encoding} content encoding could not be decoded)"
+    return f"not JSON ({kind}, {len(content)} bytes)"

@@ -37,7 +37,7 @@ def connection_status(doc: wire.StatusResponse) -> models.ConnectionStatus:
         )
         for name, total in (history.total or {}).items()
     )
-    batches = tuple(_batch(batch) for batch in (history.batches or []))
+    batches = tuple(_batch(batch, n) for n, batch in enumerate(history.batches or [], 1))
     counts = {
         key: _count(getattr(history, key))
         for key in (
@@ -67,7 +67,7 @@ def connection_status(doc: wire.StatusResponse) -> models.ConnectionStatus:
     )
 
 
-def _batch(batch: wire.Batch) -> models.Batch:
+def _batch(batch: wire.Batch, position: int) -> models.Batch:
     progress = tuple(
         models.EntityProgress(
             name=name,
@@ -83,8 +83,11 @@ def _batch(batch: wire.Batch) -> models.Batch:
             time_frame_months=_count(batch.config.timeFrameInMonths),
             entities={name: _priority(value) for name, value in batch.config.entities.items()},
         )
+    # A batch without a number keeps its place in Rutter's list (batches are sorted by number).
     num = _count(batch.batch_num)
-    return models.Batch(batch_num=num if num is not None else 0, progress=progress, config=config)
+    return models.Batch(
+        batch_num=num if num is not None else position, progress=progress, config=config
+    )
 
 
 def store_info(doc: wire.AccessTokenResponse) -> models.StoreInfo:

@@ -21,15 +21,6 @@ OutputOrDefault = Annotated[
     ),
 ]
 
-# --exit-status: the stage as an exit code, for scripts (documented in the README).
-STAGE_EXIT = {
-    "DISABLED": 6,
-    "NEEDS_UPDATE": 5,
-    "INITIAL_SYNC": 8,
-    "HISTORICAL_SYNC": 0,
-    "ONGOING_SYNC": 0,
-}
-
 
 def status(
     ctx: typer.Context,
@@ -53,6 +44,7 @@ def status(
       rutterctl status acme --exit-status || echo "not readable yet"
     """
     from rutterctl.domain.status import get_status
+    from rutterctl.exits import exit_code_for_stage
     from rutterctl.render import documents, jsonout, status_view
 
     deps: Deps = ctx.obj
@@ -68,6 +60,6 @@ def status(
     else:
         status_view.render_plain(report, deps.out, context=deps.context_label())
     if exit_status:
-        code = STAGE_EXIT[report.stage.value]
+        code = exit_code_for_stage(report.stage.value)
         if code:
-            raise typer.Exit(code)
+            raise typer.Exit(int(code))

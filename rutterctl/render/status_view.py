@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 from rutterctl.domain.lifecycle import Stage
@@ -16,6 +17,15 @@ STAGE_STYLE = {
     Stage.HISTORICAL_SYNC: "bold blue",
     Stage.ONGOING_SYNC: "bold green",
 }
+
+# C0 and C1 control characters and DEL. A store name or a reason is data from the merchant's
+# platform: an escape sequence in it must not reach the terminal (nor any ANSI code the piped
+# output), so it is shown escaped, as `\x1b`.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def summary_rows(report: StatusReport, context: str) -> list[tuple[str, str]]:
@@ -33,6 +43,7 @@ def summary_rows(report: StatusReport, context: str) -> list[tuple[str, str]]:
     rows += [
         ("stage", f"{report.stage.value}: {report.info.meaning}"),
         ("next step", report.info.next_step),
+        ("ended by", report.info.ends_with),
         ("ready", "yes" if s.is_ready else "no"),
         ("created", timefmt.show(s.created_at, now, never="unknown")),
         ("last sync", timefmt.show(s.last_sync_completed_at, now)),
@@ -48,17 +59,17 @@ def summary_rows(report: StatusReport, context: str) -> list[tuple[str, str]]:
         rows.append(("disabled reason", s.disabled_reason or "not given by Rutter"))
     if report.stage in (Stage.DISABLED, Stage.NEEDS_UPDATE):
         rows.append(("link_url", s.link_url or "not given by Rutter"))
-    return rows
+    return [(key, printable(value)) for key, value in rows]
 
 
 def entity_rows(report: StatusReport) -> list[list[str]]:
     return [
         [
-            e.name,
+            printable(e.name),
             "yes" if e.ready else "no",
             "-" if e.synced_count is None else str(e.synced_count),
-            timefmt.plain(e.oldest),
-            timefmt.plain(e.newest),
+            printable(timefmt.plain(e.oldest)),
+            printable(timefmt.plain(e.newest)),
         ]
         for e in report.status.entities
     ]

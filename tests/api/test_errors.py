@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import httpx
 import pytest
 from rutterctl.api.errors import classify, error_fields, is_definitive
 from rutterctl.errors import (
@@ -197,3 +198,43 @@ def test_a_json_error_body_survives_content_type_confusion() -> None:
     rutter = builders.fake_rutter(status=answer)
     with pytest.raises(ConnectionNeedsUpdate):
         make_client(rutter).gateway.connection_status(builders.ACCESS_TOKEN)
+
+
+def undecodable(request: httpx.Request) -> httpx.Response:
+    # A stream, as on the wire: httpx decodes the body only when it is read.
+    return httpx.Response(
+        200,
+        headers={"content-encoding": "gzip", "X-Rutter-Request-ID": "req-gz"},
+        stream=httpx.ByteStream(b"not gzip at all"),
+    )
+
+
+def test_a_body_that_cannot_be_decoded_is_unreadable_not_a_crash() -> None:
+    rutter = builders.fake_rutter(status=undecodable)
+    h = make_client(rutter)
+    with pytest.raises(Unavailable) as caught:
+        h.gateway.connection_status(builders.ACCESS_TOKEN)
+    assert caught.value.message == (
+        "Rutter answered with a body that is not JSON (no content type; its gzip content "
+        "encoding could not be decoded)"
+    )
+    assert (caught.value.status, caught.value.request_id) == (200, "req-gz")
+    assert len(rutter.requests) == 5  # retried like any unreadable body
+
+
+def test_an_undecodable_error_body_is_classified_by_status() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            404,
+            headers={"content-encoding": "gzip", "X-Rutter-Request-ID": "req-gz"},
+            stream=httpx.ByteStream(b"not gzip"),
+        )
+
+    rutter = builders.fake_rutter(status=answer)
+    with pytest.raises(ApiError) as caught:
+        make_client(rutter).gateway.connection_status(builders.ACCESS_TOKEN)
+    assert type(caught.value) is ApiError
+    assert caught.value.one_line() == (
+        "not found, or not supported for this platform (HTTP 404, request id req-gz)"
+    )
+    assert len(rutter.requests) == 1

@@ -66,3 +66,20 @@ def test_trace_says_when_the_retry_budget_is_spent() -> None:
 
 def test_no_trace_hook_means_no_trace() -> None:
     assert Hooks().trace is None
+
+
+def test_trace_says_when_the_attempts_are_used_up() -> None:
+    rutter = builders.fake_rutter(connections=respond(503, {}))
+    h = make_client(rutter)
+    with pytest.raises(Unavailable):
+        h.gateway.list_connections()
+    assert h.trace[-1] == "giving up after 5 attempts"
+
+
+def test_trace_says_why_a_retryable_status_was_not_retried() -> None:
+    rutter = builders.fake_rutter(status=respond(503, error_body("NEEDS_UPDATE")))
+    h = make_client(rutter)
+    with pytest.raises(ApiError):
+        h.gateway.connection_status(builders.ACCESS_TOKEN)
+    assert h.trace[-1] == "not retried: NEEDS_UPDATE does not change with a retry"
+    assert h.retries == []

@@ -247,3 +247,92 @@ def test_store_info_converts() -> None:
         "acme.example",
         "acme-1",
     )
+
+
+def _history(doc: dict[str, Any]) -> dict[str, Any]:
+    history: dict[str, Any] = doc["status"]["historical_sync_status"]
+    return history
+
+
+def test_null_flags_read_as_false() -> None:
+    doc = builders.status_doc(historical=True)
+    doc["status"]["needs_update_status"]["needs_update"] = None
+    doc["status"]["disabled_status"]["is_disabled"] = None
+    _history(doc)["total"]["orders"]["ready"] = None
+    s = convert_status(doc)
+    assert (s.needs_update, s.is_disabled, s.entities[0].ready) == (False, False, False)
+
+
+def test_a_null_is_ready_is_not_ready() -> None:
+    doc = builders.status_doc()
+    doc["status"]["is_ready"] = None
+    assert convert_status(doc).is_ready is False  # never claim data can be read on a guess
+
+
+def test_a_null_history_flag_means_history_not_complete() -> None:
+    doc = builders.status_doc(historical=True)
+    _history(doc)["historical_sync_completed"] = None
+    assert convert_status(doc).historical_sync_completed is False
+
+
+def test_null_entity_entries_are_kept_empty() -> None:
+    doc = builders.status_doc()
+    _history(doc)["total"]["orders"] = None
+    _history(doc)["batches"][0]["progress_info"]["orders"] = None
+    _history(doc)["batches"][0]["config"]["entities"] = None
+    s = convert_status(doc)
+    assert (s.entities[0].name, s.entities[0].ready, s.entities[0].synced_count) == (
+        "orders",
+        False,
+        None,
+    )
+    first = s.batches[0]
+    assert [(p.name, p.status) for p in first.progress] == [
+        ("orders", "UNKNOWN"),
+        ("products", "COMPLETED"),
+    ]
+    assert first.config is not None and first.config.entities == {}
+
+
+def test_a_null_batch_status_is_unknown() -> None:
+    doc = builders.status_doc()
+    _history(doc)["batches"][1]["progress_info"]["customers"]["status"] = None
+    assert convert_status(doc).batches[1].progress[0].status == "UNKNOWN"
+
+
+def test_null_batches_are_skipped_and_a_null_number_keeps_its_place() -> None:
+    batches = copy.deepcopy(builders.DEFAULT_BATCHES)
+    batches[1]["batch_num"] = None
+    doc = builders.status_doc(batches=[*batches, None])
+    s = convert_status(doc)
+    assert [b.batch_num for b in s.batches] == [1, 2]
+
+
+def test_numbers_where_text_belongs_are_kept_as_their_json_text() -> None:
+    doc = builders.status_doc()
+    doc["status"]["last_sync_completed_at"] = 1764331200000
+    doc["status"]["disabled_status"]["disabled_reason"] = 42
+    doc["connection"]["platform"] = True
+    s = convert_status(doc)
+    assert s.last_sync_completed_at == Timestamp("1764331200000", None)
+    assert (s.disabled_reason, s.platform) == ("42", "true")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where"),
+    [
+        (lambda d: d["status"].pop("is_ready"), r"status\.is_ready: Field required"),
+        (lambda d: d["status"].update(is_ready={}), r"status\.is_ready: "),
+        (lambda d: d["connection"].update(id=None), r"connection\.id: "),
+        (
+            lambda d: d["status"]["disabled_status"].update(disabled_reason=["x"]),
+            r"status\.disabled_status\.disabled_reason: ",
+        ),
+    ],
+    ids=["is_ready-missing", "is_ready-object", "id-null", "reason-list"],
+)
+def test_what_cannot_be_used_is_still_an_api_error(mutate: Any, where: str) -> None:
+    doc = builders.status_doc()
+    mutate(doc)
+    with pytest.raises(ApiError, match=where):
+        convert_status(doc)

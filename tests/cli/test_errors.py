@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -299,3 +301,99 @@ def test_secrets_in_an_unexpected_exception_are_masked() -> None:
         assert result.exit_code == 1
         assert TOKEN not in result.stdout + result.stderr
         assert "access_token=****eeee" in result.stderr
+
+
+OK_STATUS = respond(200, builders.status_doc())
+
+
+def test_429_with_retry_after_then_success() -> None:
+    rutter = builders.fake_rutter(
+        status=[respond(429, {}, headers={"Retry-After": "7"}), OK_STATUS]
+    )
+    result = invoke(["status", ID, "-o", "json"], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "retrying GET /connections/status in 7.0s (HTTP 429; Retry-After honoured; "
+        "attempt 2 of 5)\n"
+    )
+    assert result.clock.sleeps == [7.0]
+    assert rutter.hits("/connections/status") == 2
+    assert json.loads(result.stdout)["stage"] == "HISTORICAL_SYNC"
+
+
+def test_429_without_retry_after_then_success_backs_off_with_jitter() -> None:
+    rutter = builders.fake_rutter(status=[respond(429, {}), OK_STATUS])
+    result = invoke(["status", ID, "-o", "json"], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+    (sleep,) = result.clock.sleeps
+    assert 0 <= sleep <= 0.5  # full jitter under the first ceiling
+    assert result.stderr == (
+        f"retrying GET /connections/status in {sleep:.1f}s (HTTP 429; attempt 2 of 5)\n"
+    )
+    assert json.loads(result.stdout)["stage"] == "HISTORICAL_SYNC"
+
+
+def test_5xx_then_success() -> None:
+    rutter = builders.fake_rutter(status=[respond(503, {}), respond(502, {}), OK_STATUS])
+    result = invoke(["status", ID, "-o", "json"], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert [line.split(" (")[1] for line in lines] == [
+        "HTTP 503; attempt 2 of 5)",
+        "HTTP 502; attempt 3 of 5)",
+    ]
+    assert len(result.clock.sleeps) == 2
+    assert json.loads(result.stdout)["connection_id"] == ID
+
+
+def test_a_retry_after_beyond_the_budget_gives_up_at_once_and_says_why() -> None:
+    rutter = builders.fake_rutter(status=respond(429, {}, headers={"Retry-After": "120"}))
+    exit_code, stdout, stderr = run_status(rutter)
+    assert exit_code == 7
+    assert stdout == ""
+    assert error_line(stderr) == (
+        "error: Rutter's rate limit was still exceeded after retries "
+        f"(HTTP 429, request id {RID}); Rutter asked to wait 120s before retrying, more than "
+        "the 60s retry budget allows; try again later"
+    )
+    assert rutter.hits("/connections/status") == 1
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 422, 429, 503])
+def test_product_not_ready_is_exit_8_under_any_status_without_retries(status: int) -> None:
+    rutter = builders.fake_rutter(status=respond(status, error_body("PRODUCT_NOT_READY", "wait")))
+    result = invoke(["status", ID], transport=rutter.transport)
+    assert result.exit_code == 8
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: the connection is not ready yet: its initial sync is still running: Rutter says "
+        f"'wait' (PRODUCT_NOT_READY, HTTP {status}, request id {RID})\n"
+    )
+    assert rutter.hits("/connections/status") == 1
+
+
+def broken_gzip(request: httpx.Request) -> httpx.Response:
+    """A body that claims gzip but is not. A stream, as on the wire: httpx decodes it only
+    when it is read, so the failure happens in the client, not in the test's handler."""
+    return httpx.Response(
+        200,
+        headers={
+            "content-type": "application/json",
+            "content-encoding": "gzip",
+            "X-Rutter-Request-ID": RID,
+        },
+        stream=httpx.ByteStream(b"not gzip at all"),
+    )
+
+
+def test_a_body_whose_content_encoding_cannot_be_undone_is_unavailable() -> None:
+    rutter = builders.fake_rutter(status=broken_gzip)
+    exit_code, stdout, stderr = run_status(rutter)
+    assert exit_code == 7
+    assert stdout == ""
+    assert error_line(stderr) == (
+        "error: Rutter answered with a body that is not JSON (application/json; its gzip "
+        f"content encoding could not be decoded) (HTTP 200, request id {RID}); "
+        "a proxy or an outage may be in the way; try again shortly"
+    )
+    assert rutter.hits("/connections/status") == 5

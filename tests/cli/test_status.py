@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
@@ -60,6 +61,7 @@ def test_piped_output_is_plain_text() -> None:
         "stage": "HISTORICAL_SYNC: Data can be read; older history is still being synced in "
         "batches.",
         "next step": "Read data now; expect HISTORICAL_UPDATE as each remaining batch completes.",
+        "ended by": "HISTORICAL_UPDATE (once per later batch)",
         "ready": "yes",
         "created": "2026-11-28T09:00:00Z (3 hours ago)",
         "last sync": "2026-11-28T11:55:00Z (5 minutes ago)",
@@ -308,3 +310,117 @@ def test_the_header_names_the_profile_and_environment_that_answered() -> None:
     assert result.exit_code == 0, result.stderr
     assert pairs(result.stdout)["answered by"] == "profile default · production"
     assert rutter.requests[0].url.host == "production.rutterapi.com"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "ended_by"),
+    [
+        ({"is_ready": False, "last_sync": None}, "INITIAL_UPDATE"),
+        ({"needs_update": True}, "CONNECTION_UPDATED"),
+        ({"historical": True}, "nothing: data webhooks"),
+    ],
+)
+def test_the_table_names_the_webhook_that_ends_the_stage(
+    overrides: dict[str, Any], ended_by: str
+) -> None:
+    result = invoke(["status", ID], transport=serve(builders.status_doc(**overrides)).transport)
+    assert result.exit_code == 0, result.stderr
+    assert pairs(result.stdout)["ended by"].startswith(ended_by)
+
+
+HOSTILE = "Acme\x1b[5m\x1b]0;pwned\x07\nfake: line"
+
+
+def hostile_rutter() -> builders.FakeRutter:
+    total = {"ord\x1bers": dict(builders.DEFAULT_TOTAL["orders"], oldest_entity_date="\x9b2J")}
+    doc = builders.status_doc(disabled=True, reason="SHOP\x1b[8m", total=total)
+    store = respond(200, builders.access_token_doc(name=HOSTILE, domain="acme.example"))
+    return serve(doc, store=store)
+
+
+def test_control_characters_from_rutter_are_shown_escaped_when_piped() -> None:
+    result = invoke(["status", ID], transport=hostile_rutter().transport)
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+    assert "\x9b" not in result.stdout
+    shown = pairs(result.stdout)
+    assert shown["store"] == r"Acme\x1b[5m\x1b]0;pwned\x07\nfake: line (acme.example)"
+    assert shown["disabled reason"] == r"SHOP\x1b[8m"
+    assert "fake" not in shown  # a newline in the data cannot forge a line of its own
+    assert tsv(result.stdout)[1][:4] == [r"ord\x1bers", "yes", "1200", r"\x9b2J"]
+
+
+def test_control_characters_from_rutter_never_reach_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    result = invoke(["status", ID], transport=hostile_rutter().transport, tty=True)
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b]" not in result.stdout  # no OSC sequence (window title and the like)
+    assert "\x07" not in result.stdout
+    assert "\x1b[5m" not in result.stdout
+    assert "\x1b[8m" not in result.stdout
+    assert r"Acme\x1b[5m" in SGR.sub("", result.stdout)
+
+
+def test_json_keeps_the_data_exactly_as_given() -> None:
+    result = invoke(["status", ID, "-o", "json"], transport=hostile_rutter().transport)
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout  # JSON escapes control characters itself
+    doc = json.loads(result.stdout)
+    assert doc["store_name"] == HOSTILE
+    assert doc["disabled_reason"] == "SHOP\x1b[8m"
+    assert doc["entities"][0]["name"] == "ord\x1bers"
+
+
+def test_unknown_enum_values_are_shown_as_given() -> None:
+    batches = copy.deepcopy(builders.DEFAULT_BATCHES)
+    batches[1]["progress_info"]["customers"]["status"] = "PAUSED_BY_PLATFORM"
+    doc = builders.status_doc(
+        disabled=True,
+        reason="SHOP_ON_HOLIDAY",
+        platform="SOME_PLATFORM_ADDED_IN_2027",
+        batches=batches,
+    )
+    table = invoke(["status", ID], transport=serve(doc).transport)
+    assert table.exit_code == 0, table.stderr
+    shown = pairs(table.stdout)
+    assert (shown["platform"], shown["disabled reason"]) == (
+        "SOME_PLATFORM_ADDED_IN_2027",
+        "SHOP_ON_HOLIDAY",
+    )
+    result = invoke(["status", ID, "-o", "json"], transport=serve(doc).transport)
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert (out["stage"], out["platform"], out["disabled_reason"]) == (
+        "DISABLED",
+        "SOME_PLATFORM_ADDED_IN_2027",
+        "SHOP_ON_HOLIDAY",
+    )
+    assert out["batches"][1]["entities"][0]["status"] == "PAUSED_BY_PLATFORM"
+    assert out["batches"][1]["status"] == "IN_PROGRESS"
+
+
+def test_nulls_where_the_spec_promises_values_are_tolerated() -> None:
+    doc = builders.status_doc(historical=True)
+    status = doc["status"]
+    status["needs_update_status"]["needs_update"] = None
+    status["disabled_status"]["is_disabled"] = None
+    history = status["historical_sync_status"]
+    history["total"]["customers"] = None
+    history["batches"][0]["progress_info"]["orders"]["status"] = None
+    history["batches"].append(None)
+    result = invoke(["status", ID, "-o", "json"], transport=serve(doc).transport)
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert (out["stage"], out["needs_update"], out["is_disabled"]) == ("ONGOING_SYNC", False, False)
+    assert out["entities"][1] == {
+        "name": "customers",
+        "ready": False,
+        "synced_count": None,
+        "oldest": None,
+        "newest": None,
+    }
+    assert out["batches"][0]["entities"][0]["status"] == "UNKNOWN"
+    assert len(out["batches"]) == 2

@@ -105,8 +105,34 @@ def test_orders_and_transactions_pages_are_spec_valid() -> None:
             "orders"
         ].update(status="PAUSED"),
         lambda d: d["status"]["historical_sync_status"]["batches"][0].pop("progress_info"),
+        lambda d: d["status"]["needs_update_status"].update(needs_update=None),
+        lambda d: d["status"]["disabled_status"].update(is_disabled=None),
+        lambda d: d["status"].update(is_ready=None),
+        lambda d: d["status"]["historical_sync_status"].update(historical_sync_completed=None),
+        lambda d: d["status"]["historical_sync_status"]["total"].update(orders=None),
+        lambda d: d["status"]["historical_sync_status"]["batches"][0]["progress_info"][
+            "orders"
+        ].update(status=None),
+        lambda d: d["status"]["historical_sync_status"]["batches"][0].update(batch_num=None),
+        lambda d: d["status"]["historical_sync_status"]["batches"].append(None),
+        lambda d: d["status"].update(last_sync_completed_at=1764331200000),
     ],
-    ids=["platform", "reason", "extra-field", "batch-status", "missing-progress"],
+    ids=[
+        "platform",
+        "reason",
+        "extra-field",
+        "batch-status",
+        "missing-progress",
+        "null-needs-update",
+        "null-is-disabled",
+        "null-is-ready",
+        "null-history-completed",
+        "null-total-entry",
+        "null-batch-status",
+        "null-batch-num",
+        "null-batch",
+        "numeric-date",
+    ],
 )
 def test_models_accept_more_than_the_spec(mutate: Any) -> None:
     """The tolerance cases really are outside the 2023-03-14 spec, and still parse."""
