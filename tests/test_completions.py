@@ -55,6 +55,9 @@ def test_tab_on_a_connection_argument_offers_alias_names(aliases: dict[str, str]
     assert complete("rutterctl batches ", aliases) == ["acme", "acme.prod", "beta"]
     assert complete("rutterctl wait-ready acme b", aliases) == ["beta"]
     assert complete("rutterctl alias remove a", aliases) == ["acme", "acme.prod"]
+    # reasons' CONNECTION is optional, and completes like every other one.
+    assert complete("rutterctl reasons ac", aliases) == ["acme", "acme.prod"]
+    assert complete("rutterctl fetch orders b", aliases) == ["beta"]
 
 
 def test_tab_offers_only_the_aliases_of_the_current_base_url(aliases: dict[str, str]) -> None:

@@ -58,7 +58,7 @@ def list_aliases(
     show_token: Annotated[
         bool, typer.Option("--show-token", help="Show access tokens unmasked (secrets).")
     ] = False,
-    output: OutputOpt = TableOrJson.table,
+    output: OutputOpt = None,
 ) -> None:
     """The aliases of the current API base URL, by name.
 
@@ -72,6 +72,7 @@ def list_aliases(
     from rutterctl.secrets import mask, register
 
     deps: Deps = ctx.obj
+    output = deps.choose_output(output, TableOrJson.table)
     base_url = deps.settings().base_url
     aliases = AliasFile.at(deps.environ)
     scopes = aliases.load()
@@ -91,7 +92,14 @@ def list_aliases(
     others = sum(len(entries) for url, entries in scopes.items() if url != base_url)
     if others:
         deps.warn(f"{others} alias(es) of other base URLs not shown (see {aliases.path})")
-    write_aliases(docs, deps.out, output.value, tty=deps.out_is_tty, color=deps.color)
+    write_aliases(
+        docs,
+        deps.out,
+        output.value,
+        tty=deps.out_is_tty,
+        color=deps.color,
+        caption=deps.context_label(),
+    )
 
 
 @app.command("remove")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rutterctl.cli.deps import Deps
 from rutterctl.errors import CredentialsMissing, CredentialsRejected, UsageError
+
+if TYPE_CHECKING:
+    from rutterctl.config.settings import Settings
 
 app = typer.Typer(
     name="auth",
@@ -106,12 +109,15 @@ def status(ctx: typer.Context, profile: ProfileOpt = None) -> None:
     out.flush()
     try:
         body = deps.client().get("/connections")
-    except CredentialsRejected:
+    except CredentialsRejected as exc:
         out.write("check: rejected by Rutter\n")
         out.flush()
+        # The client's generic hint speaks of access tokens and the environment variables;
+        # here only the credential shown above was sent, so say how to fix that one.
+        exc.hint = _rejected_hint(creds.source, s)
         raise
     found = body.get("connections") if isinstance(body, dict) else None
-    count = f"{len(found)} connections" if isinstance(found, list) else "answered"
+    count = _count(found) if isinstance(found, list) else "answered"
     out.write(f"check: accepted by Rutter (GET /connections: {count})\n")
 
 
@@ -142,6 +148,19 @@ def logout(ctx: typer.Context, profile: ProfileOpt = None) -> None:
         deps.warn(f"No stored credential for profile {name}.")
     if _env_credentials(deps):
         deps.warn(ENV_NOTE.replace("take precedence", "still apply"))
+
+
+def _count(found: list[object]) -> str:
+    return f"{len(found)} connection{'' if len(found) == 1 else 's'}"
+
+
+def _rejected_hint(source: str, s: Settings) -> str:
+    where = f"{s.environment} ({s.base_url})" if s.environment != "custom" else s.base_url
+    if source == "environment":
+        fix = "fix or unset RUTTER_CLIENT_ID / RUTTER_CLIENT_SECRET (they win over stored ones)"
+    else:
+        fix = f"store the right one with `rutterctl auth login --profile {s.profile}`"
+    return f"{fix}, and check that it is a credential for {where}"
 
 
 def _use_profile(deps: Deps, profile: str | None) -> None:

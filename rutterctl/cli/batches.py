@@ -11,7 +11,7 @@ from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson
 def batches(
     ctx: typer.Context,
     connection: ConnectionArg,
-    output: OutputOpt = TableOrJson.table,
+    output: OutputOpt = None,
 ) -> None:
     """Each sync batch: its data, progress and webhook.
 
@@ -24,6 +24,7 @@ def batches(
     from rutterctl.render import batches_view, documents, jsonout
 
     deps: Deps = ctx.obj
+    output = deps.choose_output(output, TableOrJson.table)
     resolved = deps.resolve(connection)
     report = get_status(deps.gateway(), resolved.access_token, deps.now, with_store=False)
     if output is TableOrJson.json:

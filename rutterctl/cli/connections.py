@@ -56,8 +56,14 @@ def list_connections(
         bool, typer.Option("--show-token", help="Show access tokens unmasked (secrets).")
     ] = False,
     output: Annotated[
-        ListFormat, typer.Option("--output", "-o", help="table, json, ndjson or csv.")
-    ] = ListFormat.table,
+        ListFormat | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="table, json, ndjson or csv. Default: the profile's output setting, else table.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """List connections: id, platform, created and updated times; --details adds store, stage.
 
@@ -74,6 +80,7 @@ def list_connections(
     from rutterctl.secrets import mask, register
 
     deps: Deps = ctx.obj
+    output = deps.choose_output(output, ListFormat.table)
     gateway = deps.gateway()
     connections = gateway.list_connections(status.value if status else None)
     for connection in connections:
@@ -96,6 +103,8 @@ def list_connections(
         tty=deps.out_is_tty,
         color=deps.color,
         caption=deps.context_label(),
+        now=deps.now(),
+        show_token=show_token,
     )
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rutterctl.cli.deps import Deps
 
 
 class TableOrJson(StrEnum):
@@ -14,10 +17,29 @@ class TableOrJson(StrEnum):
     json = "json"
 
 
+# None when -o is not given: the profile's output setting (or RUTTERCTL_OUTPUT) applies when
+# the command offers it, else table. Resolve it with `Deps.choose_output(output, fallback)`.
 OutputOpt = Annotated[
-    TableOrJson,
-    typer.Option("--output", "-o", help="Output format: table (for people) or json (a contract)."),
+    TableOrJson | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Output format: table (for people) or json (a contract). "
+        "Default: the profile's output setting, else table.",
+        show_default=False,
+    ),
 ]
+
+
+def offline_output(deps: Deps, given: TableOrJson | None) -> TableOrJson:
+    """`-o`, else the configured default output, for a command that talks to no one (the
+    reasons catalogue): the profile is read without its credentials, so no keyring is asked."""
+    if given is not None:
+        return given
+    from rutterctl.config.settings import load_settings
+
+    configured = load_settings(deps.environ, profile=deps.profile, with_credentials=False).output
+    return TableOrJson(configured) if configured in set(TableOrJson) else TableOrJson.table
 
 
 def complete_connection(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import OutputOpt, TableOrJson
+from rutterctl.cli.options import OutputOpt, TableOrJson, complete_connection, offline_output
 
 
 def reasons(
@@ -19,9 +19,10 @@ def reasons(
             help="An alias, connection id or access token: explain its reason. Omit for the "
             "catalogue.",
             show_default=False,
+            autocompletion=complete_connection,
         ),
     ] = None,
-    output: OutputOpt = TableOrJson.table,
+    output: OutputOpt = None,
 ) -> None:
     """What disabled reasons mean, who must act, and what to do next.
 
@@ -36,6 +37,7 @@ def reasons(
 
     deps: Deps = ctx.obj
     if connection is None:
+        output = offline_output(deps, output)
         entries = catalogue.CATALOGUE
         if output is TableOrJson.json:
             jsonout.write_json([reasons_view.reason_document(e) for e in entries], deps.out)
@@ -48,6 +50,7 @@ def reasons(
     from rutterctl.domain.lifecycle import Stage
     from rutterctl.domain.status import get_status
 
+    output = deps.choose_output(output, TableOrJson.table)
     resolved = deps.resolve(connection)
     report = get_status(deps.gateway(), resolved.access_token, deps.now, with_store=False)
     reason = None
@@ -57,5 +60,9 @@ def reasons(
         reason = catalogue.NEEDS_UPDATE
     if output is TableOrJson.json:
         jsonout.write_json(reasons_view.connection_document(report, reason), deps.out)
+    elif deps.out_is_tty:
+        reasons_view.connection_rich(
+            report, reason, deps.out, color=deps.color, context=deps.context_label()
+        )
     else:
         reasons_view.connection_plain(report, reason, deps.out, context=deps.context_label())

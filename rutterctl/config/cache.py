@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from rutterctl.config.files import write_atomic
 from rutterctl.domain.models import ConnectionSummary
 from rutterctl.domain.resolve import ResolvedConnection
+from rutterctl.errors import UsageError
 from rutterctl.secrets import register
 
 CACHE_VERSION = 1
@@ -51,8 +53,11 @@ class FileConnectionCache:
         return None
 
     def replace(self, connections: list[ConnectionSummary]) -> None:
+        """Store the listing; a cache that cannot be written is skipped, never an error (the
+        next command lists the connections again)."""
         data = self._load()
         data["scopes"][self.scope] = [
             {"id": c.id, "access_token": c.access_token} for c in connections
         ]
-        write_atomic(self.path, json.dumps(data, indent=1) + "\n", mode=0o600)
+        with contextlib.suppress(UsageError):
+            write_atomic(self.path, json.dumps(data, indent=1) + "\n", mode=0o600)

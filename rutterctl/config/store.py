@@ -163,8 +163,15 @@ class CredentialStore:
         return "keyring", None
 
     def delete(self, profile: str) -> tuple[list[str], str | None]:
-        """Remove the credential: where it was removed from, and a keyring problem if any."""
+        """Remove the credential: where it was removed from, and a keyring problem if any.
+
+        Like every read, only a profile recorded in the file makes the keyring be asked (so
+        logging out of nothing never waits on a hanging keyring). A recorded profile is also
+        removed from the keyring when its secret is in the file: an earlier login may have
+        left one there."""
         entries = self._read()
+        if profile not in entries:
+            return [], None
         removed: list[str] = []
         problem = None
         if self.keyring is not None:

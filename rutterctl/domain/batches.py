@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import NO_TIME, Batch, ConnectionStatus, Priority, Timestamp
 
 NOT_STARTED = "NOT_STARTED"
@@ -45,6 +46,17 @@ def batches_completed(status: ConnectionStatus) -> int:
 
 
 ONGOING_WEBHOOKS = ("ORDER_CREATED", "ORDER_UPDATED", "PRODUCT_CREATED", "PRODUCT_UPDATED")
+ONGOING_ACTIVE = "active"  # history complete: Rutter polls about every 10 minutes
+ONGOING_PENDING = "pending"  # history still syncing: ongoing sync starts after it
+ONGOING_PAUSED = "paused"  # disabled or needs update: nothing syncs until the merchant acts
+
+
+def ongoing_state(stage: Stage, historical_sync_completed: bool) -> str:
+    """Where ongoing synchronization stands. A disabled connection, or one that needs an
+    update, syncs nothing, whatever its history says: its ongoing sync is paused."""
+    if stage in (Stage.DISABLED, Stage.NEEDS_UPDATE):
+        return ONGOING_PAUSED
+    return ONGOING_ACTIVE if historical_sync_completed else ONGOING_PENDING
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,15 @@ from rutterctl.domain.batches import (
     FAILED,
     IN_PROGRESS,
     NOT_STARTED,
+    ONGOING_ACTIVE,
+    ONGOING_PAUSED,
     ONGOING_WEBHOOKS,
     BatchView,
     batch_views,
     batching_configured,
+    ongoing_state,
 )
+from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import Priority, Timestamp
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import timefmt
@@ -58,10 +62,13 @@ def _details(view: BatchView) -> str:
     return f"{months}, fires {view.webhook}"
 
 
+def _done(view: BatchView) -> str:
+    return f"{view.entities_completed} of {len(view.entities)} entities completed"
+
+
 def _title(view: BatchView) -> str:
     name = "implicit batch" if view.batch_num is None else f"batch {view.batch_num}"
-    done = f"{view.entities_completed} of {len(view.entities)} entities completed"
-    return f"{name}: {view.status} ({done}), {_details(view)}"
+    return f"{name}: {view.status} ({_done(view)}), {_details(view)}"
 
 
 def _entity_rows(view: BatchView) -> list[list[str]]:
@@ -83,7 +90,7 @@ def _header(report: StatusReport, context: str) -> list[tuple[str, str]]:
     return [
         ("connection", s.connection_id),
         ("answered by", context),
-        ("stage", report.stage.value),
+        ("stage", _stage(report)),
         (
             "batches",
             f"{report.batches_completed} of {report.batches_total} completed"
@@ -93,9 +100,31 @@ def _header(report: StatusReport, context: str) -> list[tuple[str, str]]:
     ]
 
 
+PAUSED = {
+    Stage.DISABLED: "nothing syncs while it is disabled (`rutterctl reasons CONNECTION` says why)",
+    Stage.NEEDS_UPDATE: "nothing syncs until the merchant re-authenticates through link_url",
+}
+
+
+def _stage(report: StatusReport) -> str:
+    """The stage; for a paused connection, also that nothing syncs, whatever the batches say."""
+    paused = PAUSED.get(report.stage)
+    return f"{report.stage.value}: {paused}" if paused else report.stage.value
+
+
+def _ongoing_state(report: StatusReport) -> str:
+    return ongoing_state(report.stage, report.status.historical_sync_completed)
+
+
 def _ongoing(report: StatusReport) -> str:
-    state = "active" if report.status.historical_sync_completed else "after history completes"
-    return f"ongoing sync: {state}, every ~10 minutes, fires {', '.join(ONGOING_WEBHOOKS)}"
+    state = _ongoing_state(report)
+    if state == ONGOING_PAUSED:
+        shown = "paused until the merchant reconnects (CONNECTION_UPDATED); then"
+    elif state == ONGOING_ACTIVE:
+        shown = "active"
+    else:
+        shown = "after history completes"
+    return f"ongoing sync: {shown}, every ~10 minutes, fires {', '.join(ONGOING_WEBHOOKS)}"
 
 
 def _day(ts: Timestamp, shown: str) -> str:
@@ -128,7 +157,7 @@ def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str)
     console.print(header)
     for view in batch_views(report.status):
         heading = Table.grid(padding=(0, 1))
-        for _ in range(4):
+        for _ in range(5):
             heading.add_column()
         heading.add_row(
             Text(
@@ -138,6 +167,9 @@ def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str)
             ProgressBar(
                 total=max(1, len(view.entities)), completed=view.entities_completed, width=20
             ),
+            # The bar counts completed entities: say so, or a batch whose entities are all
+            # running would look as if it had not started.
+            Text(f"{view.entities_completed}/{len(view.entities)}"),
             Text(view.status, style=STATUS_STYLE.get(view.status, "yellow")),
             Text(_details(view), style="dim"),
         )
@@ -158,5 +190,6 @@ def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str)
             )
         console.print(table)
     console.print()
-    active = report.status.historical_sync_completed
-    console.print(Text(_ongoing(report), style="green" if active else "dim"))
+    state = _ongoing_state(report)
+    style = {ONGOING_ACTIVE: "green", ONGOING_PAUSED: "yellow"}.get(state, "dim")
+    console.print(Text(_ongoing(report), style=style))

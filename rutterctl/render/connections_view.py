@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from rutterctl.domain.models import ConnectionSummary, StoreInfo, Timestamp
@@ -29,7 +29,9 @@ CONNECTION_KEYS = (
     "stage",
     "error",
 )
-NO_WRAP = {"id", "connection_id"}
+# Never wrapped on a terminal: ids are copied, stages matched by eye, ages are short; the
+# other columns give way (an unmasked token folds rather than being cut).
+NO_WRAP = {"id", "connection_id", "stage", "created_at", "updated_at"}
 # Headings on a terminal; piped output keeps the keys of the json contract as its header.
 HEADINGS = {"created_at": "created", "updated_at": "updated", "access_token": "token"}
 HEADINGS |= {"store_name": "store", "connection_id": "connection"}
@@ -69,32 +71,40 @@ def connection_document(row: ConnectionRow) -> dict[str, Any]:
     }
 
 
-def _when(ts: Timestamp, tty: bool) -> str:
-    """RFC 3339 when piped; `2026-11-28 09:00` (UTC) on a terminal, where width is scarce."""
-    if tty and ts.parsed is not None:
-        return ts.parsed.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-    return timefmt.plain(ts)
+def _when(ts: Timestamp, now: datetime | None) -> str:
+    """RFC 3339 when piped (`now` None); on a terminal, where width is scarce, how long ago
+    (`3h ago`) within a month, else the UTC day."""
+    if now is None or ts.parsed is None:
+        return timefmt.plain(ts)
+    seconds = (now - ts.parsed).total_seconds()
+    if seconds < -60 or seconds >= 30 * 86400:
+        return ts.parsed.astimezone(UTC).strftime("%Y-%m-%d")
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit} ago"
+    return "just now"
 
 
 def _table(
-    rows: Sequence[ConnectionRow], *, details: bool, tty: bool
+    rows: Sequence[ConnectionRow], *, details: bool, now: datetime | None, show_token: bool
 ) -> tuple[list[str], list[list[str]]]:
-    header = ["id", "platform", "created_at", "updated_at", "access_token"]
+    """Piped (`now` None): every column, the header the json keys. On a terminal, only what
+    fits: no error column unless a connection has one, and with --details no (masked) token
+    column unless --show-token asked for it, so that id, store and stage stay readable."""
+    tty = now is not None
+    token = not (tty and details) or show_token
+    errors = not tty or any(row.error for row in rows)
+    header = ["id", "platform", "created_at", "updated_at"] + (["access_token"] if token else [])
     if details:
-        header += ["store_name", "stage", "error"]
+        header += ["store_name", "stage"] + (["error"] if errors else [])
     body = []
     for row in rows:
         s = row.summary
-        cells = [
-            s.id,
-            s.platform or "-",
-            _when(s.created_at, tty),
-            _when(s.updated_at, tty),
-            row.token,
-        ]
+        cells = [s.id, s.platform or "-", _when(s.created_at, now), _when(s.updated_at, now)]
+        cells += [row.token] if token else []
         if details:
             store = row.store.store_name if row.store else None
-            cells += [store or "-", row.stage or "-", row.error or "-"]
+            cells += [store or "-", row.stage or "-"] + ([row.error or "-"] if errors else [])
         body.append(cells)
     return header, body
 
@@ -108,7 +118,10 @@ def write_connections(
     tty: bool,
     color: bool,
     caption: str | None = None,
+    now: datetime | None = None,
+    show_token: bool = False,
 ) -> None:
+    """`now` (for "3h ago" on a terminal) defaults to the clock; tests pass their own."""
     docs = [connection_document(row) for row in rows]
     if fmt == "json":
         write_json(docs, out)
@@ -117,7 +130,8 @@ def write_connections(
     elif fmt == "csv":
         write_csv(CONNECTION_KEYS, docs, out)
     else:
-        header, body = _table(rows, details=details, tty=tty)
+        when = (now or datetime.now(UTC)) if tty else None
+        header, body = _table(rows, details=details, now=when, show_token=show_token)
         write_table(
             header, body, out, tty=tty, color=color, styles={"stage": STAGE_STYLE}, caption=caption
         )
@@ -162,7 +176,11 @@ def write_table(
     )
     for name in header:
         # Ids stay whole (people copy them); the other columns wrap on a narrow terminal.
-        table.add_column(HEADINGS.get(name, name), no_wrap=name in NO_WRAP, overflow="fold")
+        table.add_column(
+            HEADINGS.get(name, name),
+            no_wrap=name in NO_WRAP,
+            overflow="fold",
+        )
     by_column = styles or {}
     for row in rows:
         table.add_row(
@@ -178,11 +196,18 @@ ALIAS_KEYS = ("name", "connection_id", "access_token", "base_url")
 
 
 def write_aliases(
-    docs: Sequence[dict[str, Any]], out: TextIO, fmt: str, *, tty: bool, color: bool
+    docs: Sequence[dict[str, Any]],
+    out: TextIO,
+    fmt: str,
+    *,
+    tty: bool,
+    color: bool,
+    caption: str | None = None,
 ) -> None:
     """`alias list`: a list of {name, connection_id, access_token, base_url}, or a table."""
     if fmt == "json":
         write_json(list(docs), out)
         return
     header = ["name", "connection_id", "access_token"]
-    write_table(header, [[doc[k] for k in header] for doc in docs], out, tty=tty, color=color)
+    rows = [[doc[k] for k in header] for doc in docs]
+    write_table(header, rows, out, tty=tty, color=color, caption=caption)

@@ -10,6 +10,8 @@ from rutterctl.domain.reasons import DISCLAIMER, Reason
 from rutterctl.domain.status import StatusReport
 from rutterctl.render.plain import write_pairs
 
+STAGE_STYLE = {Stage.DISABLED.value: "bold red", Stage.NEEDS_UPDATE.value: "bold yellow"}
+
 
 def reauth_text(reason: Reason) -> str:
     if reason.reauth_helps is None:
@@ -132,3 +134,32 @@ def connection_plain(
     write_pairs(connection_rows(report, reason, context), out)
     if reason is not None:
         out.write(f"\nnote: {DISCLAIMER}\n")
+
+
+def connection_rich(
+    report: StatusReport, reason: Reason | None, out: TextIO, *, color: bool, context: str
+) -> None:
+    """The same rows as piped, as a grid: long explanations wrap under their own column."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
+    rows = connection_rows(report, reason, context)
+    width = max(len(key) for key, _ in rows)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True, min_width=width)
+    grid.add_column()
+    link = None
+    for key, value in rows:
+        if key == "link_url":
+            link = value
+            continue
+        grid.add_row(key, Text(value, style=STAGE_STYLE.get(value, "") if key == "stage" else ""))
+    console.print(grid)
+    if link is not None:
+        # On one line, left to the terminal to wrap: a URL split by rich copies with a newline.
+        console.print(Text.assemble((f"{'link_url':<{width}}", "bold"), "  ", link), soft_wrap=True)
+    if reason is not None:
+        console.print()
+        console.print(Text(f"note: {DISCLAIMER}", style="dim"))

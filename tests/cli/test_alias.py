@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import tomllib
 from pathlib import Path
@@ -185,3 +186,27 @@ def test_an_unknown_name_says_there_is_no_such_alias() -> None:
     result = invoke(["status", "nosuch"], transport=builders.fake_rutter().transport)
     assert result.exit_code == 3
     assert result.stderr.startswith(f"error: no alias 'nosuch' for {SANDBOX}")
+
+
+def test_list_on_a_terminal_names_the_profile_and_environment_that_scope_it() -> None:
+    set_acme()
+    result = invoke(["alias", "list"], tty=True)
+    assert result.exit_code == 0, result.stderr
+    first = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).splitlines()[0]
+    assert first.strip() == "answered by profile default · sandbox"
+
+
+def test_an_unwritable_aliases_file_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def read_only(*_: object, **__: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr("tempfile.mkstemp", read_only)
+    result = invoke(["alias", "set", "acme", ID], transport=builders.fake_rutter().transport)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {aliases_file()}: cannot write: Read-only file system; check that its "
+        "directory exists and is writable (RUTTERCTL_CONFIG_DIR / RUTTERCTL_CACHE_DIR choose "
+        "others)\n"
+    )

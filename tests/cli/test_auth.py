@@ -228,7 +228,7 @@ def test_status_checks_the_stored_credential_live() -> None:
         "profile default · sandbox",
         f"credential: file ({credentials_file()})",
         "client id: ****8765",
-        "check: accepted by Rutter (GET /connections: 1 connections)",
+        "check: accepted by Rutter (GET /connections: 1 connection)",
     ]
     assert rutter.paths() == ["/connections"]
     assert authorization(rutter.requests[0]) == f"{CLIENT_ID}:{SECRET}"
@@ -381,3 +381,38 @@ def test_help_does_not_import_keyring() -> None:
     )
     assert proc.stdout.splitlines()[-1] == "KEYRING False"
     assert "--secret-stdin" in proc.stdout
+
+
+def test_a_rejected_stored_credential_says_how_to_store_the_right_one() -> None:
+    login()
+    rutter = builders.fake_rutter(
+        connections=respond(401, builders.error_body("INVALID_CREDENTIALS"))
+    )
+    result = run(["auth", "status"], transport=rutter.transport)
+    assert result.exit_code == 4
+    (line,) = result.stderr.splitlines()
+    assert line.endswith(
+        "; store the right one with `rutterctl auth login --profile default`, and check that "
+        "it is a credential for sandbox (https://sandbox.rutterapi.com/versioned)"
+    )
+    assert "RUTTER_CLIENT_ID" not in line  # the environment played no part
+
+
+def test_a_rejected_environment_credential_points_at_the_variables() -> None:
+    rutter = builders.fake_rutter(
+        connections=respond(401, builders.error_body("INVALID_CREDENTIALS"))
+    )
+    env = {"RUTTER_CLIENT_ID": "env-client-0042", "RUTTER_CLIENT_SECRET": "env-secret-0042"}
+    result = run(["auth", "status"], transport=rutter.transport, env=env)
+    assert result.exit_code == 4
+    assert "; fix or unset RUTTER_CLIENT_ID / RUTTER_CLIENT_SECRET" in result.stderr
+    assert "env-secret-0042" not in result.stdout + result.stderr
+
+
+def test_logout_of_a_profile_with_nothing_stored_never_asks_the_keyring(
+    use_keyring: KeyringSwap,
+) -> None:
+    use_keyring(HangingKeyring())
+    result = run(["auth", "logout"], env={}, keyring_timeout=5.0)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "No stored credential for profile default.\n"

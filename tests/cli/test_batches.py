@@ -510,3 +510,47 @@ def test_unsupported_output_is_a_usage_error() -> None:
     assert "'yaml' is not one of 'table', 'json'" in result.stderr
     assert "unexpected" not in result.stderr
     assert rutter.requests == []
+
+
+# -- paused connections and the bar's count ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "stage", "why"),
+    [
+        (
+            {"disabled": True, "reason": "SHOP_IS_LOCKED"},
+            "DISABLED",
+            "nothing syncs while it is disabled (`rutterctl reasons CONNECTION` says why)",
+        ),
+        (
+            {"needs_update": True},
+            "NEEDS_UPDATE",
+            "nothing syncs until the merchant re-authenticates through link_url",
+        ),
+    ],
+)
+@pytest.mark.parametrize("historical", [True, False])
+def test_a_paused_connection_never_reads_as_syncing(
+    flags: dict[str, Any], stage: str, why: str, historical: bool
+) -> None:
+    doc = product_description_doc(historical=historical)
+    paused = builders.status_doc(**flags)["status"]
+    for key in ("disabled_status", "needs_update_status"):
+        doc["status"][key] = paused[key]
+    result, _ = run(doc)
+    assert result.exit_code == 0, result.stderr
+    assert f"stage:       {stage}: {why}\n" in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "ongoing sync: paused until the merchant reconnects (CONNECTION_UPDATED); then, every "
+        f"~10 minutes, fires {ONGOING}"
+    )
+    text = visible(run(doc, tty=True)[0].stdout)
+    assert "ongoing sync: paused" in text and "ongoing sync: active" not in text
+
+
+def test_the_bar_says_how_many_entities_it_counts() -> None:
+    result, _ = run(three_stage_doc(), tty=True)
+    assert "━ 2/2 COMPLETED" in heading(result.stdout, "batch 1")
+    assert "━ 1/2 IN_PROGRESS" in heading(result.stdout, "batch 2")
+    assert "━ 0/1 NOT_STARTED" in heading(result.stdout, "batch 3")

@@ -281,3 +281,60 @@ def test_context_label(env: dict[str, str], profile: str | None, label: str) -> 
     environ = {k: v for k, v in os.environ.items() if k.startswith("RUTTERCTL_")}
     deps = Deps(environ={**environ, **env}, profile=profile)
     assert deps.context_label() == label
+
+
+# Every command with -o takes its default from the profile (or RUTTERCTL_OUTPUT), not only
+# `status`: a profile with `output = "json"` gets JSON from each of them.
+JSON_BY_DEFAULT = [
+    (["batches", builders.CONNECTION_ID], "connection_id"),
+    (["reasons", builders.CONNECTION_ID], "connection_id"),
+    (["connections", "list"], None),
+    (["alias", "list"], None),
+]
+
+
+@pytest.mark.parametrize(("args", "key"), JSON_BY_DEFAULT, ids=lambda v: str(v))
+def test_every_command_with_o_takes_the_profiles_output(args: list[str], key: str | None) -> None:
+    set_("output", "json")
+    rutter = builders.fake_rutter()
+    result = invoke(args, transport=rutter.transport, env=CREDS)
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert key in doc if key else isinstance(doc, list)
+    table = invoke([*args, "-o", "table"], transport=builders.fake_rutter().transport, env=CREDS)
+    assert table.exit_code == 0, table.stderr
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(table.stdout)
+
+
+def test_connections_list_takes_a_csv_default_the_others_ignore() -> None:
+    set_("output", "csv")
+    listed = invoke(["connections", "list"], transport=builders.fake_rutter().transport, env=CREDS)
+    assert listed.stdout.startswith("id,platform,created_at,updated_at,access_token,")
+    batches = invoke(
+        ["batches", builders.CONNECTION_ID], transport=builders.fake_rutter().transport, env=CREDS
+    )
+    assert batches.stdout.startswith("connection:")
+
+
+def test_the_catalogue_takes_the_profiles_output_without_asking_for_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    set_("output", "json")
+    # A secret recorded in the keyring would make a credential lookup ask it: the catalogue
+    # must not, since it talks to no one.
+    store = Path(os.environ["RUTTERCTL_CONFIG_DIR"]) / "credentials.json"
+    store.write_text(
+        json.dumps(
+            {"version": 1, "profiles": {"default": {"client_id": "abc", "store": "keyring"}}}
+        )
+    )
+
+    def asked(*_: object) -> None:
+        raise AssertionError("the keyring was asked")
+
+    monkeypatch.setattr("rutterctl.config.store.Keyring._call", asked)
+    result = invoke(["reasons"], env={})
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 17
+    assert invoke(["reasons", "-o", "table"], env={}).stdout.startswith("note: ")

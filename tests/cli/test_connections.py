@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
+from datetime import UTC
 from typing import Any
 
 import httpx
@@ -229,9 +231,64 @@ def test_tokens_are_masked_in_every_output_unless_show_token(fmt: str, tty: bool
 
 def test_a_terminal_gets_a_rich_table(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "160")
-    result = run(Rutter(), "--details", tty=True)
+    result = run(Rutter(), tty=True)
     assert result.exit_code == 0
     assert "\t" not in result.stdout
-    assert IDS[0] in result.stdout and "Store 1" in result.stdout
-    assert "****ee11" in result.stdout
+    assert IDS[0] in result.stdout and "****ee11" in result.stdout
     assert result.stdout.splitlines()[0].startswith("\x1b[2manswered by profile default · sandbox")
+    detailed = run(Rutter(), "--details", tty=True)
+    assert IDS[0] in detailed.stdout and "Store 1" in detailed.stdout
+
+
+def test_a_100_column_terminal_keeps_ids_and_stages_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The details table fits: ages instead of timestamps, no error column without an error,
+    and no (masked) token column unless --show-token asks for it."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    result = run(Rutter(), "--details", tty=True)
+    assert result.exit_code == 0, result.stderr
+    text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    header = text.splitlines()[1].split()
+    assert header == ["id", "platform", "created", "updated", "store", "stage"]
+    for cid, stage in zip(IDS, ["HISTORICAL_SYNC", "INITIAL_SYNC", "HISTORICAL_SYNC"], strict=True):
+        (row,) = [line for line in text.splitlines() if line.startswith(cid)]
+        assert row.split()[-1] == stage
+        assert "ago" in row  # created 2026-11-28T09:00Z, answered at 12:00Z: "3h ago"
+    assert "****" not in text
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= 100
+    tokens = run(Rutter(), "--details", "--show-token", tty=True)
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", tokens.stdout)
+    for token in TOKENS:  # folded onto more lines, never cut: both ends are there
+        assert token[:8] in shown and token[-4:] in shown
+
+
+def test_the_error_column_appears_on_a_terminal_when_a_connection_has_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    failing = builders.respond(500, builders.error_body("BOOM", "down", error_type="SERVER"))
+    result = run(Rutter({("/connections/status", TOKENS[0]): failing}), "--details", tty=True)
+    header = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).splitlines()[1].split()
+    assert header[-1] == "error"
+
+
+def test_terminal_ages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, timedelta
+
+    from rutterctl.domain.models import Timestamp
+    from rutterctl.render.connections_view import _when
+
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+    def at(delta: timedelta) -> Timestamp:
+        when = now - delta
+        return Timestamp(when.isoformat(), when)
+
+    assert _when(at(timedelta(seconds=20)), now) == "just now"
+    assert _when(at(timedelta(minutes=5)), now) == "5m ago"
+    assert _when(at(timedelta(hours=3, minutes=59)), now) == "3h ago"
+    assert _when(at(timedelta(days=29)), now) == "29d ago"
+    assert _when(at(timedelta(days=45)), now) == "2026-10-14"
+    assert _when(at(timedelta(hours=-2)), now) == "2026-11-28"  # in the future: the day
+    assert _when(at(timedelta(days=1)), None) == "2026-11-27T12:00:00Z"  # piped
+    assert _when(Timestamp("yesterday", None), now) == "yesterday"

@@ -315,3 +315,33 @@ def test_disabled_where_reconnecting_is_not_the_fix_shows_no_link_url() -> None:
     assert "link_url" not in shown
     doc, _ = explain(builders.status_doc(disabled=True, reason="MANUALLY_DISABLED"), "-o", "json")
     assert json.loads(doc.stdout)["link_url"] is None
+
+
+def test_one_connection_on_a_terminal_wraps_under_its_column_and_keeps_link_url_whole() -> None:
+    doc = builders.status_doc(disabled=True, reason="SHOP_PAYMENT_REQUIRED")
+    rutter = builders.fake_rutter(respond(200, doc))
+    result = invoke(["reasons", CONNECTION_ID], transport=rutter.transport, tty=True)
+    assert result.exit_code == 0, result.stderr
+    lines = [line.rstrip() for line in SGR.sub("", result.stdout).splitlines()]
+    assert "\t" not in result.stdout
+    assert lines[:4] == [
+        f"connection       {CONNECTION_ID}",
+        "answered by      profile default · sandbox",
+        "stage            DISABLED",
+        "disabled reason  SHOP_PAYMENT_REQUIRED",
+    ]
+    # At 80 columns the next step wraps, indented under its own column.
+    step = lines.index("next step        The merchant must pay or renew the platform plan, then")
+    assert lines[step + 1] == "                 reconnect through link_url."
+    # The link on one line, left for the terminal to wrap: rich would split it mid-URL.
+    assert f"link_url         {LINK_URL}" in lines
+    assert colour_codes(result.stdout), "the disabled stage is coloured"
+    assert lines[-3].startswith("note: Rutter publishes the reason names")
+
+
+def test_a_healthy_connection_on_a_terminal_has_no_note() -> None:
+    rutter = builders.fake_rutter(respond(200, builders.status_doc(historical=True)))
+    result = invoke(["reasons", CONNECTION_ID], transport=rutter.transport, tty=True)
+    text = SGR.sub("", result.stdout)
+    assert "stage        ONGOING_SYNC" in text
+    assert "note:" not in text

@@ -11,6 +11,7 @@ import pytest
 from rutterctl.config import files
 from rutterctl.config.cache import FileConnectionCache
 from rutterctl.domain.resolve import ResolvedConnection
+from rutterctl.errors import UsageError
 from rutterctl.secrets import redact
 
 from tests import builders
@@ -63,8 +64,9 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
-        cache.replace([summary("other", "other-token-123")])
+    cache.replace(
+        [summary("other", "other-token-123")]
+    )  # a cache that cannot be written is skipped
     assert cache.path.read_text() == before
     assert os.listdir(tmp_path) == ["connections.json"]
 
@@ -149,3 +151,23 @@ def test_a_cache_hit_registers_the_token_as_a_secret(tmp_path: Path) -> None:
     )
     assert FileConnectionCache(path, f"{SANDBOX}|c").find("i") == ResolvedConnection("i", token)
     assert redact(token) == "****b1b1"
+
+
+def test_a_cache_dir_that_cannot_be_written_does_not_fail_the_command(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = isolated_env / "a-file"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a directory\n")
+    monkeypatch.setenv("RUTTERCTL_CACHE_DIR", str(blocker / "cache"))
+    result = invoke(["status", builders.CONNECTION_ID], transport=builders.fake_rutter().transport)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_write_atomic_failure_is_a_usage_error_naming_the_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(UsageError, match=r"a-file/x/config\.toml: cannot write: Not a directory"):
+        files.write_atomic(blocker / "x" / "config.toml", "data\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]

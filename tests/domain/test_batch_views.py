@@ -17,7 +17,9 @@ from rutterctl.domain.batches import (
     batch_webhook,
     batches_completed,
     batching_configured,
+    ongoing_state,
 )
+from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import (
     NO_TIME,
     Batch,
@@ -300,3 +302,20 @@ def test_one_configured_batch_among_null_configs_means_batching_is_configured() 
 )
 def test_format_priority(priority: Priority, shown: str) -> None:
     assert format_priority(priority) == shown
+
+
+@pytest.mark.parametrize(
+    ("stage", "historical", "state"),
+    [
+        (Stage.INITIAL_SYNC, False, "pending"),
+        (Stage.HISTORICAL_SYNC, False, "pending"),
+        (Stage.ONGOING_SYNC, True, "active"),
+        (Stage.DISABLED, True, "paused"),
+        (Stage.DISABLED, False, "paused"),
+        (Stage.NEEDS_UPDATE, True, "paused"),
+    ],
+)
+def test_ongoing_state_is_paused_while_disabled_or_needing_an_update(
+    stage: Stage, historical: bool, state: str
+) -> None:
+    assert ongoing_state(stage, historical) == state
