@@ -92,6 +92,10 @@ class RutterGroup(TyperGroup):
             raise typer.Exit(int(exit_code_for(exc))) from None
         except _PASS_THROUGH:
             raise
+        except BrokenPipeError:
+            # The reader went away (`rutterctl status X | head -3`): it has what it wanted.
+            _silence(_deps(ctx).out)
+            raise typer.Exit(0) from None
         except Exception as exc:  # noqa: BLE001 - the boundary of last resort, reported once
             deps = _deps(ctx)
             if deps.debug:
@@ -113,6 +117,17 @@ _PASS_THROUGH: tuple[type[Exception], ...] = (
     typer.Abort,
     *(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException"),
 )
+
+
+def _silence(stream: Any) -> None:
+    """After EPIPE, point stdout's descriptor at /dev/null so the exit flush stays quiet."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 def _traceback(exc: BaseException) -> str:

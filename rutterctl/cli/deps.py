@@ -51,6 +51,7 @@ class Deps:
     profile: str | None = None  # --profile; None: RUTTERCTL_PROFILE, else `default`
     keyring_timeout: float = 3.0  # seconds; headless machines can hang on D-Bus
     _settings: Settings | None = field(default=None, init=False, repr=False)
+    _profile: Settings | None = field(default=None, init=False, repr=False)
     _client: RutterClient | None = field(default=None, init=False, repr=False)
 
     # -- streams -------------------------------------------------------------------------
@@ -98,6 +99,19 @@ class Deps:
             )
         return self._settings
 
+    def profile_settings(self) -> Settings:
+        """The settings without credentials: enough for output formats and headers, and it
+        never asks a keyring (which can hang) just to choose how to print."""
+        if self._settings is not None:
+            return self._settings
+        if self._profile is None:
+            from rutterctl.config.settings import load_settings
+
+            self._profile = load_settings(
+                self.environ, profile=self.profile, with_credentials=False
+            )
+        return self._profile
+
     def credential_store(self) -> CredentialStore:
         """Stored credentials: the OS keyring (behind `keyring_timeout`), else a 0600 file."""
         from rutterctl.config.store import CredentialStore
@@ -107,7 +121,7 @@ class Deps:
     def default_output(self, choices: Iterable[str]) -> str | None:
         """The configured default output format (RUTTERCTL_OUTPUT, else the profile's `output`)
         when this command offers it among `choices`; None otherwise."""
-        configured = self.settings().output
+        configured = self.profile_settings().output
         if configured is None:
             return None
         if configured in set(choices):
@@ -126,7 +140,7 @@ class Deps:
 
     def context_label(self) -> str:
         """Which profile and environment answer, e.g. `profile prod · production`."""
-        return self.settings().label
+        return self.profile_settings().label
 
     def client(self) -> RutterClient:
         if self._client is None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from rutterctl.cli.deps import Deps
+    pass
 
 
 class TableOrJson(StrEnum):
@@ -29,17 +29,6 @@ OutputOpt = Annotated[
         show_default=False,
     ),
 ]
-
-
-def offline_output(deps: Deps, given: TableOrJson | None) -> TableOrJson:
-    """`-o`, else the configured default output, for a command that talks to no one (the
-    reasons catalogue): the profile is read without its credentials, so no keyring is asked."""
-    if given is not None:
-        return given
-    from rutterctl.config.settings import load_settings
-
-    configured = load_settings(deps.environ, profile=deps.profile, with_credentials=False).output
-    return TableOrJson(configured) if configured in set(TableOrJson) else TableOrJson.table
 
 
 def complete_connection(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import OutputOpt, TableOrJson, complete_connection, offline_output
+from rutterctl.cli.options import OutputOpt, TableOrJson, complete_connection
 
 
 def reasons(
@@ -37,7 +37,7 @@ def reasons(
 
     deps: Deps = ctx.obj
     if connection is None:
-        output = offline_output(deps, output)
+        output = deps.choose_output(output, TableOrJson.table)
         entries = catalogue.CATALOGUE
         if output is TableOrJson.json:
             jsonout.write_json([reasons_view.reason_document(e) for e in entries], deps.out)

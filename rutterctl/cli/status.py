@@ -7,25 +7,13 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionArg, TableOrJson
-
-# None when -o is not given: the profile's (or RUTTERCTL_OUTPUT's) default output then applies.
-OutputOrDefault = Annotated[
-    TableOrJson | None,
-    typer.Option(
-        "--output",
-        "-o",
-        help="Output format: table (for people) or json (a contract). "
-        "Default: the profile's output setting, else table.",
-        show_default=False,
-    ),
-]
+from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson
 
 
 def status(
     ctx: typer.Context,
     connection: ConnectionArg,
-    output: OutputOrDefault = None,
+    output: OutputOpt = None,
     exit_status: Annotated[
         bool,
         typer.Option(

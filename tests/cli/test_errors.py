@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import httpx
 import pytest
+from rutterctl.cli.app import app
+from rutterctl.cli.deps import Deps
+from typer.testing import CliRunner
 
 from tests import builders
 from tests.builders import Answer, connect_error, error_body, respond
@@ -397,3 +401,20 @@ def test_a_body_whose_content_encoding_cannot_be_undone_is_unavailable() -> None
         "a proxy or an outage may be in the way; try again shortly"
     )
     assert rutter.hits("/connections/status") == 5
+
+
+class ClosedPipe(io.StringIO):
+    """Stdout whose reader has gone away, as with `rutterctl status X | head -1`."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_on_stdout_ends_quietly_with_exit_0() -> None:
+    rutter = builders.fake_rutter()
+    deps = Deps(environ=dict(CREDS), transport=rutter.transport, stdout=ClosedPipe())
+    err = io.StringIO()
+    deps.stderr = err
+    result = CliRunner().invoke(app, ["reasons"], obj=deps)
+    assert result.exit_code == 0
+    assert err.getvalue() == ""  # no "unexpected BrokenPipeError", no traceback
