@@ -37,8 +37,9 @@ _BY_CODE: dict[str, tuple[type[errors.ApiError], str]] = {
 }
 
 _HINTS: dict[type[errors.ApiError], str] = {
-    errors.CredentialsRejected: "check RUTTER_CLIENT_ID / RUTTER_CLIENT_SECRET and that the "
-    "connection belongs to this organisation and environment",
+    errors.CredentialsRejected: "`rutterctl auth status` shows which credentials are used and "
+    "where they come from; check them, and that the connection belongs to this organisation "
+    "and environment",
     errors.ConnectionNeedsUpdate: "send the merchant the connection's link_url "
     "(`rutterctl status CONNECTION` shows it)",
     errors.ConnectionDisabled: "`rutterctl reasons CONNECTION` explains the disabled reason",

@@ -171,7 +171,9 @@ def _use_profile(deps: Deps, profile: str | None) -> None:
 
 
 def _env_credentials(deps: Deps) -> bool:
-    return bool(deps.environ.get("RUTTER_CLIENT_ID") and deps.environ.get("RUTTER_CLIENT_SECRET"))
+    from rutterctl.config.credentials import environment_credentials
+
+    return environment_credentials(deps.environ) is not None
 
 
 def _ask(prompt: str, *, hide: bool = True) -> str:

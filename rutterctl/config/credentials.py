@@ -29,6 +29,17 @@ class Credentials:
     location: str | None = None  # the file's path, or the keyring's service and account
 
 
+def environment_credentials(environ: Mapping[str, str]) -> Credentials | None:
+    """RUTTER_CLIENT_ID and RUTTER_CLIENT_SECRET, when both are set."""
+    env_id = environ.get(ENV_ID, "").strip()
+    env_secret = environ.get(ENV_SECRET, "").strip()
+    if env_id and env_secret:
+        return Credentials(
+            env_id, Secret(env_secret), source="environment", location=f"{ENV_ID}, {ENV_SECRET}"
+        )
+    return None
+
+
 def resolve_credentials(
     environ: Mapping[str, str],
     *,
@@ -46,12 +57,11 @@ def resolve_credentials(
     """
     if client_id and client_secret is not None:
         return Credentials(client_id.strip(), client_secret, source="option")
+    from_env = environment_credentials(environ)
+    if from_env is not None:
+        return from_env
     env_id = environ.get(ENV_ID, "").strip()
     env_secret = environ.get(ENV_SECRET, "").strip()
-    if env_id and env_secret:
-        return Credentials(
-            env_id, Secret(env_secret), source="environment", location=f"{ENV_ID}, {ENV_SECRET}"
-        )
     if (env_id or env_secret) and warn is not None:
         given, missing = (ENV_ID, ENV_SECRET) if env_id else (ENV_SECRET, ENV_ID)
         warn(f"warning: {given} is set without {missing}: both are needed; ignoring it")

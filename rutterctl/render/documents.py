@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rutterctl.domain.batches import ONGOING_WEBHOOKS, batch_views, batching_configured
+from rutterctl.domain.batches import (
+    ONGOING_ACTIVE,
+    ONGOING_WEBHOOKS,
+    batch_views,
+    batching_configured,
+    ongoing_state,
+)
 from rutterctl.domain.models import ConnectionStatus
 from rutterctl.domain.status import StatusReport
 from rutterctl.render.timefmt import rfc3339
@@ -43,7 +49,9 @@ def batches_document(report: StatusReport) -> dict[str, Any]:
         "num_batches": report.batches_total,
         "batches": batch_documents(s, implicit=True),
         "ongoing": {
-            "active": s.historical_sync_completed,
+            # Paused (disabled / needs update) is not active, whatever the history says.
+            "active": ongoing_state(report.stage, s.historical_sync_completed) == ONGOING_ACTIVE,
+            "state": ongoing_state(report.stage, s.historical_sync_completed),
             "webhooks": list(ONGOING_WEBHOOKS),
         },
     }

@@ -166,6 +166,7 @@ def test_ongoing_row_comes_last_and_is_active_only_once_history_is_complete(
     doc = as_json(product_description_doc(historical=historical))
     assert doc["ongoing"] == {
         "active": historical,
+        "state": "active" if historical else "pending",
         "webhooks": ["ORDER_CREATED", "ORDER_UPDATED", "PRODUCT_CREATED", "PRODUCT_UPDATED"],
     }
     assert doc["stage"] == stage
@@ -402,6 +403,7 @@ def test_json_contract() -> None:
         ],
         "ongoing": {
             "active": False,
+            "state": "pending",
             "webhooks": ["ORDER_CREATED", "ORDER_UPDATED", "PRODUCT_CREATED", "PRODUCT_UPDATED"],
         },
     }
@@ -547,6 +549,9 @@ def test_a_paused_connection_never_reads_as_syncing(
     )
     text = visible(run(doc, tty=True)[0].stdout)
     assert "ongoing sync: paused" in text and "ongoing sync: active" not in text
+    # Never "active" in the JSON contract either, even with the whole history synced.
+    assert as_json(doc)["ongoing"]["active"] is False
+    assert as_json(doc)["ongoing"]["state"] == "paused"
 
 
 def test_the_bar_says_how_many_entities_it_counts() -> None:

@@ -18,8 +18,8 @@ from tests.fakes import CLIENT_SECRET, CREDS, invoke
 ID, TOKEN = builders.CONNECTION_ID, builders.ACCESS_TOKEN
 RID = builders.REQUEST_ID
 CREDENTIALS_HINT = (
-    "check RUTTER_CLIENT_ID / RUTTER_CLIENT_SECRET and that the connection belongs to this "
-    "organisation and environment"
+    "`rutterctl auth status` shows which credentials are used and where they come from; "
+    "check them, and that the connection belongs to this organisation and environment"
 )
 SHAPE_HINT = "Rutter may have changed its API; run with --debug and report the request id"
 
