@@ -21,7 +21,7 @@ from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import Priority, Timestamp
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import timefmt
-from rutterctl.render.plain import write_pairs, write_tsv
+from rutterctl.render.plain import printable, write_pairs, write_tsv
 
 STATUS_STYLE = {
     COMPLETED: "green",
@@ -153,7 +153,7 @@ def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str)
     header.add_column(style="bold")
     header.add_column()
     for key, value in _header(report, context):
-        header.add_row(key, Text(value))
+        header.add_row(key, Text(printable(value)))
     console.print(header)
     for view in batch_views(report.status):
         heading = Table.grid(padding=(0, 1))
@@ -182,11 +182,11 @@ def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str)
             table.add_column(name)
         for entity, row in zip(view.entities, _entity_rows(view), strict=True):
             table.add_row(
-                Text(row[0]),
-                Text(row[1]),
-                Text(row[2], style=STATUS_STYLE.get(row[2], "yellow")),
-                Text(_day(entity.oldest, row[3])),
-                Text(_day(entity.newest, row[4])),
+                Text(printable(row[0])),
+                Text(printable(row[1])),
+                Text(printable(row[2]), style=STATUS_STYLE.get(row[2], "yellow")),
+                Text(printable(_day(entity.oldest, row[3]))),
+                Text(printable(_day(entity.newest, row[4]))),
             )
         console.print(table)
     console.print()

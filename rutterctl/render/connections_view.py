@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from rutterctl.domain.models import ConnectionSummary, StoreInfo, Timestamp
 from rutterctl.render import timefmt
 from rutterctl.render.jsonout import dumps_line, write_json
-from rutterctl.render.plain import write_tsv
+from rutterctl.render.plain import printable, write_tsv
 
 # The `connections list -o json|ndjson|csv` contract, in order (documented in the README).
 CONNECTION_KEYS = (
@@ -185,7 +185,7 @@ def write_table(
     for row in rows:
         table.add_row(
             *(
-                Text(value, style=by_column.get(name, {}).get(value, ""))
+                Text(printable(value), style=by_column.get(name, {}).get(value, ""))
                 for name, value in zip(header, row, strict=True)
             )
         )

@@ -1,9 +1,20 @@
-"""Plain-text building blocks for piped output: aligned `key: value` lines and TSV rows."""
+"""Plain-text building blocks: aligned `key: value` lines, TSV rows, and the escaping of
+control characters that every human-readable view applies to data from Rutter."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TextIO
+
+# C0 and C1 control characters and DEL. A store name or a reason is data from the merchant's
+# platform: an escape sequence in it must not reach the terminal (nor any ANSI code the piped
+# output), so it is shown escaped, as `\x1b`.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def write_pairs(rows: Sequence[tuple[str, str]], out: TextIO, *, indent: str = "") -> None:
@@ -11,7 +22,7 @@ def write_pairs(rows: Sequence[tuple[str, str]], out: TextIO, *, indent: str = "
         return
     width = max(len(key) for key, _ in rows) + 1
     for key, value in rows:
-        out.write(f"{indent}{key + ':':<{width}} {value}\n")
+        out.write(f"{indent}{key + ':':<{width}} {printable(value)}\n")
 
 
 def write_tsv(
@@ -19,6 +30,5 @@ def write_tsv(
 ) -> None:
     out.write(indent + "\t".join(header) + "\n")
     for row in rows:
-        out.write(
-            indent + "\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n"
-        )
+        cells = (printable(cell.replace("\t", " ").replace("\n", " ")) for cell in row)
+        out.write(indent + "\t".join(cells) + "\n")

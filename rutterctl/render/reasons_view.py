@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.reasons import DISCLAIMER, Reason
 from rutterctl.domain.status import StatusReport
-from rutterctl.render.plain import write_pairs
+from rutterctl.render.plain import printable, write_pairs
 
 STAGE_STYLE = {Stage.DISABLED.value: "bold red", Stage.NEEDS_UPDATE.value: "bold yellow"}
 
@@ -155,7 +155,8 @@ def connection_rich(
         if key == "link_url":
             link = value
             continue
-        grid.add_row(key, Text(value, style=STAGE_STYLE.get(value, "") if key == "stage" else ""))
+        shown = Text(printable(value), style=STAGE_STYLE.get(value, "") if key == "stage" else "")
+        grid.add_row(key, shown)
     console.print(grid)
     if link is not None:
         # On one line, left to the terminal to wrap: a URL split by rich copies with a newline.

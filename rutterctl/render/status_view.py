@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import timefmt
-from rutterctl.render.plain import write_pairs, write_tsv
+from rutterctl.render.plain import printable, write_pairs, write_tsv
 
 STAGE_STYLE = {
     Stage.DISABLED: "bold red",
@@ -17,15 +16,6 @@ STAGE_STYLE = {
     Stage.HISTORICAL_SYNC: "bold blue",
     Stage.ONGOING_SYNC: "bold green",
 }
-
-# C0 and C1 control characters and DEL. A store name or a reason is data from the merchant's
-# platform: an escape sequence in it must not reach the terminal (nor any ANSI code the piped
-# output), so it is shown escaped, as `\x1b`.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def summary_rows(report: StatusReport, context: str) -> list[tuple[str, str]]:
