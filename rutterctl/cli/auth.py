@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import ProfileOpt
 from rutterctl.errors import CredentialsMissing, CredentialsRejected, UsageError
 
 if TYPE_CHECKING:
@@ -20,15 +21,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-ProfileOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--profile",
-        metavar="NAME",
-        help="The profile (default: the global --profile, RUTTERCTL_PROFILE, else default).",
-        show_default=False,
-    ),
-]
 ENV_NOTE = "note: RUTTER_CLIENT_ID and RUTTER_CLIENT_SECRET are set and take precedence"
 
 

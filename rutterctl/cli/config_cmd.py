@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import ProfileOpt
 from rutterctl.errors import UsageError
 
 if TYPE_CHECKING:
@@ -19,15 +20,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-ProfileOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--profile",
-        metavar="NAME",
-        help="The profile (default: the global --profile, RUTTERCTL_PROFILE, else default).",
-        show_default=False,
-    ),
-]
 KeyArg = Annotated[
     str,
     typer.Argument(

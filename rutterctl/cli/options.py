@@ -51,3 +51,15 @@ ConnectionArg = Annotated[
         autocompletion=complete_connection,
     ),
 ]
+
+
+# `auth` and `config` subcommands also take --profile after the subcommand's name.
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        metavar="NAME",
+        help="The profile (default: the global --profile, RUTTERCTL_PROFILE, else default).",
+        show_default=False,
+    ),
+]
