@@ -42,6 +42,22 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
 }
 PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 BASE_URL = re.compile(r"^https?://[^/\s]+")
+
+
+def is_base_url(raw: str) -> bool:
+    """An http(s) URL with a host and, if any, a valid port (caught here, not after retries)."""
+    if not BASE_URL.match(raw) or re.search(r"\s", raw):
+        return False
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(raw)
+        _ = parts.port  # raises ValueError for a port out of range or not a number
+    except ValueError:
+        return False
+    return bool(parts.hostname)
+
+
 RATE_LIMIT = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*")
 API_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIX_HINT = "fix or remove the file"
@@ -76,7 +92,7 @@ def parse_value(key: str, value: str) -> str:
     if key == "environment":
         if raw.lower() in NAMED_ENVIRONMENTS:
             return raw.lower()
-        if BASE_URL.match(raw) and not re.search(r"\s", raw):
+        if is_base_url(raw):
             return raw.rstrip("/")
         raise ValueError(
             "must be sandbox, production or an http(s) base URL "

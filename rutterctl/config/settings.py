@@ -113,9 +113,10 @@ def _base_url(environ: Mapping[str, str], values: Mapping[str, str]) -> tuple[st
 
     explicit = environ.get("RUTTER_BASE_URL")
     if explicit:
-        if not re.match(r"^https?://[^/\s]+", explicit):
+        if not profiles.is_base_url(explicit):
             raise UsageError(
-                f"RUTTER_BASE_URL is not an http(s) URL: {explicit!r}",
+                f"RUTTER_BASE_URL is not an http(s) URL with a host (and a valid port): "
+                f"{explicit!r}",
                 hint="for example https://sandbox.rutterapi.com/versioned",
             )
         return explicit.rstrip("/"), "custom"

@@ -178,3 +178,24 @@ def test_rate_limit_setting_paces_the_cli() -> None:
     assert result.exit_code == 0, result.stderr
     assert len(rutter.requests) == 3
     assert result.clock.sleeps == [10.0]  # the third request waited for the window
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:99999/versioned",
+        "http://:80/versioned",
+        "https://host:port/x",
+        "https://a b",
+    ],
+)
+def test_a_base_url_without_a_usable_host_or_port_is_a_usage_error(url: str) -> None:
+    with pytest.raises(UsageError, match="RUTTER_BASE_URL is not an http"):
+        load_settings({"RUTTER_BASE_URL": url}, with_credentials=False)
+
+
+def test_a_base_url_with_a_port_is_fine() -> None:
+    settings = load_settings(
+        {"RUTTER_BASE_URL": "http://127.0.0.1:8765/versioned/"}, with_credentials=False
+    )
+    assert settings.base_url == "http://127.0.0.1:8765/versioned"
