@@ -11,7 +11,7 @@ import typer
 
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import ConnectionArg
-from rutterctl.errors import NotReady, RutterctlError, UsageError
+from rutterctl.errors import RutterctlError
 
 if TYPE_CHECKING:
     from rutterctl.domain.fetch import Fetch, Outcome
@@ -82,35 +82,13 @@ def fetch(
       rutterctl fetch orders $TOKEN --all --cursor CURSOR -o ndjson --output orders.ndjson
     """
     from rutterctl.api.pages import HttpPages, PageQuery
-    from rutterctl.domain.fetch import Fetch
-    from rutterctl.domain.when import time_filters
+    from rutterctl.domain.fetch import Fetch, check_request, continuation_note
+    from rutterctl.domain.when import fetch_filters
     from rutterctl.render import records
 
     deps: Deps = ctx.obj
-    if entity not in ("orders", "transactions"):
-        raise UsageError(
-            f"fetch reads orders or transactions, not {entity!r}: Rutter documents force "
-            "fetch for these two only"
-        )
-    if output is not None and str(output) in Format.__members__:
-        # Elsewhere -o/--output names the format; here --output is a file (as the issue has
-        # it), so `--output json` is almost surely a format: refuse rather than write "./json".
-        raise UsageError(
-            f"--output takes a FILE in fetch; for the {output} format use -o {output}",
-            hint=f"for a file named {output!r}, write --output ./{output}",
-        )
-    for name, value in (("--limit", limit), ("--max-records", max_records)):
-        if value is not None and value < 1:
-            raise UsageError(f"{name} must be at least 1, not {value}")
-    filters = time_filters(
-        deps.now(),
-        {
-            "created_at_min": ("--created-since", created_since),
-            "created_at_max": ("--created-until", created_until),
-            "updated_at_min": ("--updated-since", updated_since),
-            "updated_at_max": ("--updated-until", updated_until),
-        },
-    )
+    check_request(entity, limit, max_records)
+    filters = fetch_filters(deps.now(), created_since, created_until, updated_since, updated_until)
     fmt = deps.choose_output(fmt, Format.table)
     append = records.prepare_output(output, fmt.value, resuming=cursor is not None)
     token = deps.resolve(connection).access_token
@@ -143,20 +121,16 @@ def fetch(
         return
     if job.pages > 1 and deps.err_is_tty:
         deps.warn(progress.text(outcome.records, outcome.pages))
-    why = "--max-records reached" if max_records == outcome.records else "more records"
-    if outcome.next_cursor is not None:
-        again = f"; its first {outcome.repeated} records repeat" if outcome.repeated else ""
-        deps.warn(f"note: {why}: continue with --cursor {outcome.next_cursor}{again}")
-    elif outcome.repeated:  # cut within the first page: no cursor continues from there
-        deps.warn(
-            f"note: {why} within a page longer than asked for; "
-            "for the rest, run again with a larger --max-records"
-        )
+    note = continuation_note(outcome, max_records)
+    if note is not None:
+        deps.warn(note)
 
 
 def _run(
     job: Fetch, writer: RecordWriter, progress: Progress, *, started_from: str | None, force: bool
 ) -> Outcome:
+    from rutterctl.domain.fetch import failure_hint
+
     def sink(page: list[Any]) -> None:
         progress.clear()
         writer.write(page)
@@ -165,20 +139,11 @@ def _run(
     try:
         return job.run(sink)
     except RutterctlError as exc:
-        exc.hint = _hint(exc, job, started_from=started_from, force=force)
+        exc.hint = failure_hint(exc, job, started_from=started_from, force=force)
         raise
     finally:
         progress.clear()
-        writer.close()
-
-
-def _hint(exc: RutterctlError, job: Fetch, *, started_from: str | None, force: bool) -> str | None:
-    if isinstance(exc, NotReady) and job.pages == 0 and not force:
-        return (
-            "wait with `rutterctl wait-ready CONNECTION`, or pass --force for what has synced "
-            "so far (possibly incomplete)"
-        )
-    if job.cursor is None or (job.pages == 0 and started_from is None):
-        return exc.hint
-    resume = f"{job.records} records written; resume with --cursor {job.cursor}"
-    return f"{exc.hint}; {resume}" if exc.hint else resume
+        # Every finished fetch has a page. One that failed before its first page writes
+        # nothing (no header, no empty array) that a script could take for an empty result.
+        if job.pages:
+            writer.close()

@@ -43,9 +43,15 @@ def wait_ready(
         typer.Option("--until", help="ready (data readable), historical, or entity:NAME."),
     ] = "ready",
     output: Annotated[
-        WaitOutput,
-        typer.Option("--output", "-o", help="table, json (final status) or ndjson (each poll)."),
-    ] = WaitOutput.table,
+        WaitOutput | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="table, json (final status) or ndjson (each poll). "
+            "Default: the profile's output setting, else table.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Wait until connections are ready. Exit 0 ready, 5 needs update, 6 disabled, 124 timeout.
 
@@ -57,14 +63,19 @@ def wait_ready(
     """
     from rutterctl.domain.durations import parse_duration
     from rutterctl.domain.status import get_status
-    from rutterctl.domain.wait import PollEvent, Target, Waiter, parse_condition
+    from rutterctl.domain.wait import PollEvent, Target, Waiter, deadline_sleep, parse_condition
     from rutterctl.exits import exit_code_for
     from rutterctl.render import jsonout, wait_view
 
     deps: Deps = ctx.obj
+    started = deps.monotonic()  # one deadline for the whole command, resolving included
     condition = parse_condition(until)
     deadline = parse_duration(timeout, option="--timeout")
     every = parse_duration(interval, option="--interval")
+    output = deps.choose_output(output, WaitOutput.table)
+    sleep = deps.sleep
+    # The client is built with `deps.sleep`: its retries and pacing stop at the deadline too.
+    deps.sleep = deadline_sleep(sleep, deps.monotonic, started + deadline)
     targets = []
     for name in connections:
         resolved = deps.resolve(name)
@@ -72,9 +83,17 @@ def wait_ready(
         shown = resolved.connection_id if name == resolved.access_token else name
         targets.append(Target(shown, resolved.access_token))
     gateway = deps.gateway()
-    progress = wait_view.Progress(deps.err, live=deps.err_is_tty)
+    progress = wait_view.Progress(
+        deps.err, live=deps.err_is_tty, monotonic=deps.monotonic, started=started
+    )
+    warned: set[str] = set()  # connections told about an unknown --until entity
 
     def on_poll(event: PollEvent) -> None:
+        note = condition.unknown_entity(event.report.status) if event.report else None
+        if note and event.target.name not in warned:
+            warned.add(event.target.name)
+            progress.close()
+            deps.warn(f"warning: {event.target.name}: {note}")
         progress(event)
         if output is WaitOutput.ndjson:
             deps.out.write(wait_view.ndjson_event(event))
@@ -86,8 +105,9 @@ def wait_ready(
         timeout=deadline,
         interval=every,
         monotonic=deps.monotonic,
-        sleep=deps.sleep,
+        sleep=progress.paced(sleep),
         on_poll=on_poll,
+        started=started,
     )
     try:
         results = waiter.run(targets)
@@ -96,8 +116,7 @@ def wait_ready(
     codes = [int(exit_code_for(r.error)) if r.error else 0 for r in results]
     for result in results:
         if result.error is not None:
-            line = result.error.message + (f"; {result.error.hint}" if result.error.hint else "")
-            deps.warn(f"error: {line}")
+            deps.warn(wait_view.error_line(result))
     if output is WaitOutput.json:
         jsonout.write_json(wait_view.json_documents(results), deps.out)
     elif output is WaitOutput.ndjson:

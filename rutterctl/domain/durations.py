@@ -7,23 +7,29 @@ import re
 from rutterctl.errors import UsageError
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Far beyond any sensible wait, and well within what time.sleep accepts.
+MAX_SECONDS = 30 * 86400
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 
 
 def parse_duration(text: str, *, option: str) -> float:
     raw = text.strip().lower()
-    try:
+    # Plain digits only: float() alone would also take `nan`, `inf` and `1e3`.
+    if _NUMBER.fullmatch(raw):
         seconds = float(raw)
-    except ValueError:
+    else:
         parts = _PART.findall(raw)
         if not parts or "".join(n + u for n, u in parts) != raw:
             raise UsageError(
                 f"{option} {text!r} is not a duration",
                 hint="use seconds (90) or a unit: 30s, 5m, 2h, 1h30m",
-            ) from None
+            )
         seconds = sum(float(n) * _UNITS[u] for n, u in parts)
     if seconds <= 0:
         raise UsageError(f"{option} must be more than zero, not {text!r}")
+    if seconds > MAX_SECONDS:
+        raise UsageError(f"{option} {text!r} is more than 30 days", hint="use at most 30d")
     return seconds
 
 

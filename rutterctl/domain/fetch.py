@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from rutterctl.errors import ApiError
+from rutterctl.errors import ApiError, NotReady, RutterctlError, UsageError
 
 Record = dict[str, Any]
+ENTITIES = ("orders", "transactions")
 # With --max-records and no --limit, never ask the server on our own for more than this many
 # records in one page (the default and maximum page sizes are undocumented).
 MAX_ASK = 500
@@ -113,3 +114,44 @@ class Fetch:
         if self._largest_page:  # the server's own page size is known: ask less only at the end
             return remaining if remaining < self._largest_page else None
         return remaining if remaining <= MAX_ASK else None
+
+
+def check_request(entity: str, limit: int | None, max_records: int | None) -> None:
+    """Usage errors before any request: the entity, and counts that must be positive."""
+    if entity not in ENTITIES:
+        raise UsageError(
+            f"fetch reads orders or transactions, not {entity!r}: Rutter documents force "
+            "fetch for these two only"
+        )
+    for name, value in (("--limit", limit), ("--max-records", max_records)):
+        if value is not None and value < 1:
+            raise UsageError(f"{name} must be at least 1, not {value}")
+
+
+def failure_hint(
+    exc: RutterctlError, job: Fetch, *, started_from: str | None, force: bool
+) -> str | None:
+    """The hint for a fetch that failed: try --force, or where to resume from."""
+    if isinstance(exc, NotReady) and job.pages == 0 and not force:
+        return (
+            "wait with `rutterctl wait-ready CONNECTION`, or pass --force for what has synced "
+            "so far (possibly incomplete)"
+        )
+    if job.cursor is None or (job.pages == 0 and started_from is None):
+        return exc.hint
+    resume = f"{job.records} records written; resume with --cursor {job.cursor}"
+    return f"{exc.hint}; {resume}" if exc.hint else resume
+
+
+def continuation_note(outcome: Outcome, max_records: int | None) -> str | None:
+    """For a fetch that stopped before the end (one page, --max-records): how to go on."""
+    why = "--max-records reached" if max_records == outcome.records else "more records"
+    if outcome.next_cursor is not None:
+        again = f"; its first {outcome.repeated} records repeat" if outcome.repeated else ""
+        return f"note: {why}: continue with --cursor {outcome.next_cursor}{again}"
+    if outcome.repeated:  # cut within the first page: no cursor continues from there
+        return (
+            f"note: {why} within a page longer than asked for; "
+            "for the rest, run again with a larger --max-records"
+        )
+    return None

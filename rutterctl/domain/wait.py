@@ -27,6 +27,8 @@ from rutterctl.errors import (
 DEFAULT_INTERVAL = 15.0  # seconds; Rutter's own cadence is minutes, so 15 s loses nothing
 BACKOFF_FACTOR = 1.5
 MAX_INTERVAL_FACTOR = 4.0  # backing off never polls less often than every 4 intervals
+# Clocks are floats: a poll this close to the deadline is the poll at the deadline.
+EPSILON = 1e-6
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,19 @@ class Condition:
 
     def describe(self) -> str:
         return f"entity:{self.entity}" if self.kind == "entity" else self.kind
+
+    def unknown_entity(self, status: ConnectionStatus) -> str | None:
+        """For `entity:NAME`, a note when the status document has no such entity (a typo
+        would otherwise wait out the whole deadline in silence); None when all is well."""
+        if self.kind != "entity" or not status.entities:
+            return None
+        names = [e.name for e in status.entities]
+        if self.entity in names:
+            return None
+        return (
+            f"no entity {self.entity!r} in the status document "
+            f"(it has {', '.join(names)}); waiting in case it appears"
+        )
 
 
 def parse_condition(text: str) -> Condition:
@@ -120,6 +135,26 @@ def _progress(report: StatusReport) -> tuple[object, ...]:
     return (*_milestone(report), tuple((e.name, e.synced_count) for e in report.status.entities))
 
 
+class DeadlineReached(Unavailable):
+    """A retry or pacing pause inside a poll would have slept past the deadline."""
+
+
+def deadline_sleep(
+    sleep: Callable[[float], None], monotonic: Callable[[], float], deadline: float
+) -> Callable[[float], None]:
+    """`sleep` for the HTTP client's retries and pacing: a pause that would end after the
+    deadline (a long Retry-After, say) is not taken; the poll fails at once instead."""
+
+    def guarded(seconds: float) -> None:
+        if monotonic() + seconds > deadline + EPSILON:
+            raise DeadlineReached(
+                f"gave up: the next retry, in {seconds:.1f}s, would pass the --timeout deadline"
+            )
+        sleep(seconds)
+
+    return guarded
+
+
 @dataclass
 class Waiter:
     fetch: Callable[[str], StatusReport]
@@ -129,9 +164,12 @@ class Waiter:
     monotonic: Callable[[], float]
     sleep: Callable[[float], None]
     on_poll: Callable[[PollEvent], None] = lambda _event: None
+    # When the command started: its one deadline also covers what came before the first
+    # poll (resolving the connections). None: when `run` starts.
+    started: float | None = None
 
     def run(self, targets: list[Target]) -> list[WaitResult]:
-        start = self.monotonic()
+        start = self.monotonic() if self.started is None else self.started
         deadline = start + self.timeout
         trackers = [_Tracker(t, self.interval, start) for t in targets]
         while True:
@@ -157,7 +195,10 @@ class Waiter:
             self._finish(t, Outcome.DISABLED, exc, start)
         except Unavailable as exc:
             # Transient: keep polling until the deadline; it decides if it was the last word.
-            error = t.last_error = exc
+            # A poll cut short by the deadline says less than the failure before it, if any.
+            error = exc
+            if not (isinstance(exc, DeadlineReached) and t.last_error is not None):
+                t.last_error = exc
         except RutterctlError as exc:
             self._finish(t, Outcome.ERROR, exc, start)
         now = self.monotonic()
@@ -171,7 +212,7 @@ class Waiter:
         self.on_poll(PollEvent(t.target, report, error, now - start, satisfied, changed))
         if t.result is not None:
             return
-        if now >= deadline:
+        if now >= deadline - EPSILON:
             self._timeout(t, start)
             return
         milestone = _milestone(report) if report is not None else t.milestone
@@ -191,7 +232,8 @@ class Waiter:
                 t,
                 Outcome.DISABLED,
                 ConnectionDisabled(
-                    f"{t.target.name}: the connection is disabled ({shown}): {reason.meaning}",
+                    f"{t.target.name}: the connection is disabled ({shown}): "
+                    f"{reason.meaning.rstrip('.')}",
                     hint=reason.action,
                 ),
                 start,

@@ -70,3 +70,22 @@ def time_filters(now: datetime, options: dict[str, tuple[str, str | None]]) -> d
                     f"{since} is after {until}: nothing can match", hint="swap the two values"
                 )
     return found
+
+
+def fetch_filters(
+    now: datetime,
+    created_since: str | None,
+    created_until: str | None,
+    updated_since: str | None,
+    updated_until: str | None,
+) -> dict[str, int]:
+    """`fetch`'s four WHEN options as Rutter's query parameters."""
+    return time_filters(
+        now,
+        {
+            "created_at_min": ("--created-since", created_since),
+            "created_at_max": ("--created-until", created_until),
+            "updated_at_min": ("--updated-since", updated_since),
+            "updated_at_max": ("--updated-until", updated_until),
+        },
+    )

@@ -19,6 +19,7 @@ from typing import Any, Protocol, TextIO
 from rutterctl.errors import UsageError
 
 Record = dict[str, Any]
+FORMATS = ("table", "json", "ndjson", "csv")
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 # CSV: these first (the fields Rutter's reference marks required, in its order), then the
@@ -79,14 +80,22 @@ class NdjsonWriter:
 
 
 class JsonArrayWriter:
-    """`[`, one record per line, `]`: valid JSON once closed, which happens even on failure."""
+    """`[`, one record per line, `]`: valid JSON once closed, which happens even on failure.
+    Nothing is written before the first page or `close`: a fetch that fails at once prints
+    nothing rather than an empty array that looks like a result."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.count = 0
-        out.write("[")
+        self._open = False
+
+    def _start(self) -> None:
+        if not self._open:
+            self.out.write("[")
+            self._open = True
 
     def write(self, records: list[Record]) -> None:
+        self._start()
         if records:
             lead = ",\n" if self.count else "\n"
             self.out.write(lead + ",\n".join(map(_compact, records)))
@@ -94,6 +103,7 @@ class JsonArrayWriter:
         self.out.flush()
 
     def close(self) -> None:
+        self._start()
         self.out.write("\n]\n")
         self.out.flush()
 
@@ -166,15 +176,16 @@ class TsvWriter:
     def __init__(self, out: TextIO, entity: str) -> None:
         self.out = out
         self.keys = [key for key, _, _ in TABLE_COLUMNS[entity]]
-        out.write("\t".join(self.keys) + "\n")
+        self._header = "\t".join(self.keys) + "\n"  # written with the first page, or at close
 
     def write(self, records: list[Record]) -> None:
         lines = ["\t".join(_flat(cell(r.get(k))) for k in self.keys) + "\n" for r in records]
-        self.out.write("".join(lines))
+        self.out.write(self._header + "".join(lines))
+        self._header = ""
         self.out.flush()
 
     def close(self) -> None:
-        self.out.flush()
+        self.write([])
 
 
 def _flat(text: str) -> str:
@@ -280,6 +291,11 @@ def prepare_output(path: Path | None, fmt: str, *, resuming: bool) -> bool:
     """Check FILE can be written; whether to append to it (resuming into ndjson/csv)."""
     if path is None:
         return False
+    if str(path) in FORMATS:  # elsewhere -o/--output is the format: surely a mix-up
+        raise UsageError(
+            f"--output takes a FILE in fetch; for the {path} format use -o {path}",
+            hint=f"for a file named {str(path)!r}, write --output ./{path}",
+        )
     if path.is_dir() or not path.parent.is_dir():
         raise UsageError(f"--output {path}: not a file in an existing directory")
     if not resuming or not path.exists():

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import shutil
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from rutterctl.domain.durations import format_duration
 from rutterctl.domain.wait import Outcome, PollEvent, WaitResult
+from rutterctl.errors import ApiError
 from rutterctl.render.documents import status_document
 from rutterctl.render.jsonout import dumps_line
 from rutterctl.render.plain import write_tsv
 from rutterctl.secrets import redact
 
 
-def progress_text(event: PollEvent) -> str:
+def progress_text(event: PollEvent, elapsed: float | None = None) -> str:
     """`acme: INITIAL_SYNC, orders 1200 / products 300 synced, batches 0 of 3, elapsed 1m30s`."""
     name = redact(event.target.name)
-    elapsed = format_duration(event.elapsed)
+    shown = format_duration(event.elapsed if elapsed is None else elapsed)
     if event.report is None:
         problem = event.error.message if event.error else "no answer"
-        return f"{name}: {problem}; still waiting, elapsed {elapsed}"
+        return f"{name}: {problem}; still waiting, elapsed {shown}"
     report = event.report
     counts = ", ".join(
         f"{e.name} {e.synced_count}" for e in report.status.entities if e.synced_count is not None
@@ -29,26 +32,91 @@ def progress_text(event: PollEvent) -> str:
         parts.append(f"synced {counts}")
     if report.batches_total:
         parts.append(f"batches {report.batches_completed} of {report.batches_total}")
-    parts.append(f"elapsed {elapsed}")
+    parts.append(f"elapsed {shown}")
     return ", ".join(parts)
 
 
-class Progress:
-    """On a terminal one live line rewritten in place; otherwise one line per change."""
+def _brief(event: PollEvent) -> str:
+    """One connection in the live line of several: `acme INITIAL_SYNC 0/3`."""
+    name = redact(event.target.name)
+    if event.report is None:
+        return f"{name} no answer"
+    report = event.report
+    batches = f" {report.batches_completed}/{report.batches_total}" if report.batches_total else ""
+    return f"{name} {'ready' if event.satisfied else report.stage.value}{batches}"
 
-    def __init__(self, err: TextIO, *, live: bool) -> None:
+
+def fit(text: str, width: int) -> str:
+    """Cut to one terminal row: a live line that wraps can no longer be rewritten in place."""
+    room = max(width - 1, 10)
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
+def _columns(err: TextIO) -> int:
+    """The width of the terminal stderr is on (stdout may well be piped)."""
+    try:
+        return os.get_terminal_size(err.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return shutil.get_terminal_size().columns
+
+
+class Progress:
+    """On a terminal one live line rewritten in place, its elapsed time ticking between polls
+    (`paced`), covering every connection; otherwise one line per change."""
+
+    def __init__(
+        self,
+        err: TextIO,
+        *,
+        live: bool,
+        monotonic: Callable[[], float] | None = None,
+        started: float = 0.0,
+        width: int | None = None,
+    ) -> None:
         self.err = err
         self.live = live
+        self.monotonic = monotonic
+        self.started = started
+        self.width = width if width is not None else _columns(err)
+        self._latest: dict[str, PollEvent] = {}
         self._dirty = False
 
     def __call__(self, event: PollEvent) -> None:
-        text = progress_text(event)
+        self._latest[event.target.name] = event
         if self.live:
-            self.err.write(f"\r\x1b[2K{text}")
-            self._dirty = True
+            self._draw(event.elapsed)
         elif event.changed or event.error is not None:
-            self.err.write(text + "\n")
+            self.err.write(progress_text(event) + "\n")
+            self.err.flush()
+
+    def paced(self, sleep: Callable[[float], None], step: float = 1.0) -> Callable[[float], None]:
+        """`sleep`, in steps of at most `step` seconds on a terminal, redrawing after each."""
+        if not self.live or self.monotonic is None:
+            return sleep
+        clock = self.monotonic
+
+        def stepped(seconds: float) -> None:
+            left = seconds
+            while left > 0:
+                pause = min(step, left)
+                sleep(pause)
+                left -= pause
+                if self._latest:
+                    self._draw(clock() - self.started)
+
+        return stepped
+
+    def _draw(self, elapsed: float) -> None:
+        events = list(self._latest.values())
+        if len(events) == 1:
+            text = progress_text(events[0], elapsed)
+        else:
+            ready = sum(e.satisfied for e in events)
+            briefs = " · ".join(_brief(e) for e in events)
+            text = f"{ready} of {len(events)} ready, elapsed {format_duration(elapsed)} · {briefs}"
+        self.err.write(f"\r\x1b[2K{fit(text, self.width)}")
         self.err.flush()
+        self._dirty = True
 
     def close(self) -> None:
         if self._dirty:
@@ -72,6 +140,17 @@ def ndjson_event(event: PollEvent) -> str:
         "error": event.error.message if event.error else None,
     }
     return dumps_line(doc)
+
+
+def error_line(result: WaitResult) -> str:
+    """`error: NAME: what happened (error code, HTTP status, request id); what to do`."""
+    error = result.error
+    assert error is not None
+    name = redact(result.target.name)
+    text = error.one_line() if isinstance(error, ApiError) else error.message
+    if not text.startswith(f"{name}: "):  # several connections: say which one
+        text = f"{name}: {text}"
+    return redact(f"error: {text}" + (f"; {error.hint}" if error.hint else ""))
 
 
 def result_document(result: WaitResult) -> dict[str, Any]:

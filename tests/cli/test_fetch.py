@@ -13,6 +13,7 @@ import httpx
 import pytest
 from rutterctl.cli.app import app
 from rutterctl.cli.deps import Deps
+from rutterctl.render.records import CSV_LEADING
 from typer.testing import CliRunner
 
 from tests import builders
@@ -216,6 +217,43 @@ def test_json_of_no_records_is_an_empty_array() -> None:
     rutter = rutter_with(paged(total=0))
     result = invoke(["fetch", "orders", TOKEN, "-o", "json"], transport=rutter.transport)
     assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("json", "[\n]\n"),
+        ("ndjson", ""),
+        ("csv", ",".join(CSV_LEADING["orders"]) + "\n"),
+        ("table", "id\torder_number\tcreated_at\tstatus\tpayment_status\tfulfillment_status"
+                  "\ttotal_price\tiso_currency_code\n"),
+    ],
+)  # fmt: skip
+def test_no_records_is_a_complete_empty_document(fmt: str, expected: str) -> None:
+    rutter = rutter_with(paged(total=0))
+    result = invoke(["fetch", "orders", TOKEN, "-o", fmt], transport=rutter.transport)
+    assert result.exit_code == 0 and result.stdout == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "table"])
+@pytest.mark.parametrize(
+    ("answer", "code"),
+    [
+        (respond(409, error_body("PRODUCT_NOT_READY")), 8),
+        (respond(400, error_body("NEEDS_UPDATE")), 5),
+        (respond(400, error_body("CONNECTION_DISABLED")), 6),
+        (FAIL_503, 7),
+    ],
+)
+def test_a_fetch_failing_before_its_first_page_prints_no_data(
+    fmt: str, answer: Answer, code: int
+) -> None:
+    # Not even a header or an empty array, which a script could take for "no records".
+    rutter = rutter_with(answer)
+    result = invoke(["fetch", "orders", TOKEN, "--all", "-o", fmt], transport=rutter.transport)
+    assert result.exit_code == code
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1].startswith("error: ")
 
 
 def test_pages_are_valid_documents_for_the_spec() -> None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests import builders
-from tests.fakes import CLIENT_SECRET, FakeClock, invoke
+from tests.fakes import CLIENT_SECRET, CREDS, FakeClock, invoke
 
 TOKEN_B = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
 ID_B = "22222222-2222-4222-8222-222222222222"
@@ -80,12 +80,44 @@ def test_waits_until_ready_and_prints_one_line_per_change_when_piped() -> None:
     assert builders.ACCESS_TOKEN not in result.stderr + result.stdout
 
 
-def test_live_progress_line_on_a_terminal() -> None:
+def live_lines(stderr: str) -> list[str]:
+    assert stderr.startswith("\r\x1b[2K") and stderr.endswith("\n")
+    return stderr[len("\r\x1b[2K") : -1].split("\r\x1b[2K")
+
+
+def test_live_progress_line_on_a_terminal_ticks_between_polls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     rutter = Rutter({builders.ACCESS_TOKEN: [INITIAL, READY]})
     result = run(rutter, builders.ACCESS_TOKEN, tty=True)
     assert result.exit_code == 0
-    assert result.stderr.count("\r\x1b[2K") == 2
-    assert result.stderr.endswith("\n")
+    # The 15 s between the two polls are slept in 1 s steps, redrawing the elapsed time.
+    assert result.clock.sleeps == [1.0] * 15
+    lines = live_lines(result.stderr)
+    assert len(lines) == 1 + 15 + 1
+    assert lines[0].startswith(f"{builders.CONNECTION_ID}: INITIAL_SYNC, synced orders 1200")
+    assert [line.rsplit("elapsed ", 1)[1] for line in lines[1:4]] == ["1s", "2s", "3s"]
+    assert lines[-1].startswith(f"{builders.CONNECTION_ID}: HISTORICAL_SYNC")
+    assert "batches 0 of 2" in lines[0] and lines[-1].endswith("elapsed 15s")
+
+
+def test_live_line_fits_the_terminal_and_covers_every_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "70")
+    rutter = Rutter({builders.ACCESS_TOKEN: [INITIAL, READY], TOKEN_B: [INITIAL, INITIAL, READY]})
+    result = run(rutter, builders.CONNECTION_ID, ID_B, tty=True)
+    assert result.exit_code == 0
+    lines = live_lines(result.stderr)
+    # A line that wrapped could not be rewritten in place.
+    assert all(len(line) <= 69 for line in lines)
+    assert any(line.endswith("…") for line in lines)
+    wide = Rutter({builders.ACCESS_TOKEN: [INITIAL, READY], TOKEN_B: [INITIAL, INITIAL, READY]})
+    monkeypatch.setenv("COLUMNS", "300")
+    last = live_lines(run(wide, builders.CONNECTION_ID, ID_B, tty=True).stderr)[-1]
+    assert last.startswith("2 of 2 ready, elapsed ")
+    assert f"{builders.CONNECTION_ID} ready 1/2 · {ID_B} ready 1/2" in last
 
 
 def test_needs_update_exits_5_at_once_with_link_url() -> None:
@@ -111,7 +143,7 @@ def test_disabled_exits_6_with_reason_and_explanation() -> None:
     assert result.exit_code == 6
     [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert "SHOP_PAYMENT_REQUIRED" in error
-    assert "plan is unpaid" in error
+    assert "plan is unpaid; " in error
 
 
 def test_timeout_exits_124_with_last_stage() -> None:
@@ -187,7 +219,11 @@ def test_persistent_outage_ends_with_exit_7_at_the_deadline() -> None:
     result = run(rutter, builders.ACCESS_TOKEN, "--timeout", "5m")
     assert result.exit_code == 7
     assert "still waiting" in result.stderr
-    assert result.clock.elapsed >= 300
+    assert result.clock.elapsed == pytest.approx(300)
+    # The error names the connection (there may be several) and what support asks for.
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert error.startswith(f"error: {builders.CONNECTION_ID}: ")
+    assert "(HTTP 503, request id not given)" in error
 
 
 def test_ctrl_c_exits_130_without_traceback() -> None:
@@ -209,6 +245,8 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
     [
         (["--timeout", "soon"], "--timeout"),
         (["--interval", "0"], "--interval"),
+        (["--timeout", "nan"], "--timeout"),
+        (["--timeout", "inf"], "--timeout"),
         (["--until", "everything"], "--until"),
     ],
 )
@@ -251,3 +289,83 @@ def test_terminal_summary_names_the_profile_and_environment() -> None:
     result = run(rutter, builders.ACCESS_TOKEN, tty=True)
     assert result.exit_code == 0
     assert "answered by profile default · sandbox" in result.stdout
+
+
+def test_a_retry_after_past_the_deadline_is_not_waited_for() -> None:
+    limited = httpx.Response(
+        429,
+        json={"error_type": "RATE_LIMIT", "error_code": "RATE_LIMITED", "error_message": "no"},
+        headers={"Retry-After": "50"},
+    )
+    rutter = Rutter({builders.ACCESS_TOKEN: [INITIAL, limited]})
+    result = run(rutter, builders.ACCESS_TOKEN, "--timeout", "30s")
+    assert result.exit_code == 7
+    assert 50.0 not in result.clock.sleeps  # within the client's budget, past ours
+    assert result.clock.elapsed == pytest.approx(30.0)
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "would pass the --timeout deadline" in error
+    assert "Traceback" not in result.stderr
+
+
+def test_the_deadline_covers_resolving_the_connection() -> None:
+    listed = {"calls": 0}
+    status = Rutter({builders.ACCESS_TOKEN: [INITIAL]})
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/connections") and listed["calls"] == 0:
+            listed["calls"] += 1  # the organisation is busy: come back in 50 s
+            return httpx.Response(
+                429, json={"error_code": "RATE_LIMITED"}, headers={"Retry-After": "50"}
+            )
+        return status(request)
+
+    result = invoke(
+        ["wait-ready", builders.CONNECTION_ID, "--timeout", "2m"],
+        transport=httpx.MockTransport(handler),
+    )
+    assert result.exit_code == 124, result.stderr
+    assert result.clock.sleeps[0] == 50.0
+    assert result.clock.elapsed == pytest.approx(120.0)  # not 50 + 120
+
+
+@pytest.mark.parametrize(("configured", "is_json"), [("json", True), ("csv", False)])
+def test_the_configured_output_is_the_default(configured: str, is_json: bool) -> None:
+    rutter = Rutter({builders.ACCESS_TOKEN: [READY]})
+    env = {**CREDS, "RUTTERCTL_OUTPUT": configured}
+    result = invoke(
+        ["wait-ready", builders.ACCESS_TOKEN], transport=httpx.MockTransport(rutter), env=env
+    )
+    assert result.exit_code == 0, result.stderr
+    if is_json:  # csv is not a wait-ready format: its own default, the table, applies
+        assert json.loads(result.stdout)["stage"] == "HISTORICAL_SYNC"
+    else:
+        assert result.stdout.startswith("connection\toutcome\t")
+    rutter = Rutter({builders.ACCESS_TOKEN: [READY]})
+    given = invoke(
+        ["wait-ready", builders.ACCESS_TOKEN, "-o", "table"],
+        transport=httpx.MockTransport(rutter),
+        env=env,
+    )
+    assert given.stdout.startswith("connection\toutcome\t")
+
+
+def test_an_entity_missing_from_the_status_is_warned_about_once() -> None:
+    rutter = Rutter({builders.ACCESS_TOKEN: [READY]})
+    result = run(rutter, builders.ACCESS_TOKEN, "--until", "entity:order", "--timeout", "2m")
+    assert result.exit_code == 124
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: {builders.CONNECTION_ID}: no entity 'order' in the status document "
+        "(it has orders, customers); waiting in case it appears"
+    ]
+    assert rutter.status_calls[builders.ACCESS_TOKEN] > 1
+
+
+@pytest.mark.parametrize("value", ["90", "30s", "5m", "2h"])
+def test_durations_of_the_issue_are_accepted(value: str) -> None:
+    rutter = Rutter({builders.ACCESS_TOKEN: [INITIAL]})
+    result = run(rutter, builders.ACCESS_TOKEN, "--timeout", value)
+    assert result.exit_code == 124
+    expected = {"90": 90, "30s": 30, "5m": 300, "2h": 7200}[value]
+    assert result.clock.elapsed == pytest.approx(expected)
+    assert min(result.clock.sleeps) > 0 and max(result.clock.sleeps) <= 60

@@ -11,10 +11,12 @@ from rutterctl.domain.durations import format_duration, parse_duration
 from rutterctl.domain.status import StatusReport, build_report
 from rutterctl.domain.wait import (
     Condition,
+    DeadlineReached,
     Outcome,
     PollEvent,
     Target,
     Waiter,
+    deadline_sleep,
     parse_condition,
 )
 from rutterctl.errors import CredentialsRejected, Unavailable, UsageError
@@ -256,7 +258,9 @@ def test_durations(text: str, seconds: float) -> None:
     assert parse_duration(text, option="--timeout") == seconds
 
 
-@pytest.mark.parametrize("text", ["", "abc", "5x", "-5", "0", "5m abc", "m5"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "5x", "-5", "0", "5m abc", "m5", "nan", "inf", "1e3", "0x10", "31d"]
+)
 def test_bad_durations(text: str) -> None:
     with pytest.raises(UsageError, match="--timeout"):
         parse_duration(text, option="--timeout")
@@ -270,3 +274,53 @@ def test_format_duration() -> None:
         "1h00m00s",
         "1h02m05s",
     ]
+
+
+def test_the_deadline_counts_from_when_the_command_started() -> None:
+    clock = FakeClock()
+    started = clock.monotonic()
+    clock.sleep(40)  # resolving the connection took 40 s of the 100
+    fetch, _ = scripted([INITIAL], clock)
+    w = waiter(fetch, clock, timeout=100)
+    w.started = started
+    [result] = w.run([TARGET])
+    assert result.outcome is Outcome.TIMED_OUT
+    assert clock.elapsed == pytest.approx(100.0)
+    assert result.elapsed == pytest.approx(100.0)
+
+
+def test_deadline_sleep_sleeps_up_to_the_deadline_and_refuses_past_it() -> None:
+    clock = FakeClock()
+    guarded = deadline_sleep(clock.sleep, clock.monotonic, clock.monotonic() + 30)
+    guarded(10)
+    guarded(20)  # exactly to the deadline
+    with pytest.raises(DeadlineReached, match=r"in 0\.5s, would pass the --timeout deadline"):
+        guarded(0.5)
+    assert clock.sleeps == [10, 20]
+
+
+def test_a_poll_cut_short_by_the_deadline_is_unavailable_not_a_crash() -> None:
+    clock = FakeClock()
+    fetch, _ = scripted([INITIAL, DeadlineReached("not retrying")], clock)
+    [result] = waiter(fetch, clock, timeout=60).run([TARGET])
+    assert result.outcome is Outcome.UNAVAILABLE
+    assert isinstance(result.error, DeadlineReached)
+    assert clock.elapsed == pytest.approx(60.0)
+
+
+def test_an_unknown_entity_is_noted_and_a_known_one_is_not() -> None:
+    clock = FakeClock()
+    status = report(READY, clock).status
+    note = parse_condition("entity:order").unknown_entity(status)
+    assert note is not None and "'order'" in note and "orders, customers" in note
+    assert parse_condition("entity:orders").unknown_entity(status) is None
+    assert parse_condition("ready").unknown_entity(status) is None
+
+
+def test_a_poll_cut_short_by_the_deadline_keeps_the_failure_before_it() -> None:
+    clock = FakeClock()
+    down = Unavailable("Rutter kept failing after retries")
+    fetch, _ = scripted([down, down, down, DeadlineReached("gave up")], clock)
+    [result] = waiter(fetch, clock, timeout=60).run([TARGET])
+    assert result.outcome is Outcome.UNAVAILABLE
+    assert result.error is down

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +100,28 @@ def test_a_failure_midway_then_a_resume_into_the_same_file(
     records = ndjson(target.read_text())
     assert len(records) == len({r["id"] for r in records}) == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.ndjson"]
+
+
+def test_a_page_failing_midway_in_one_run_keeps_a_valid_array_and_resumes(
+    launch: Callable[..., RunningSim],
+) -> None:
+    # In every 8 API requests the last 5 fail: GET /connections (resolving the token) and two
+    # pages succeed, then every attempt at the third page fails. Deterministic, no timing.
+    sim = launch("--error-burst", "5/8", "--error-kind", "503")
+    name = "acme-ongoing"
+    token = sim.token(name)
+    base = ["fetch", "orders", token, "--all", "--limit", "200"]
+    failed = sim.run(*base, "-o", "json")
+    assert failed.returncode == 7, failed.stderr
+    first = json.loads(failed.stdout)  # a closed, valid array of the two pages written
+    assert len(first) == 400
+    last = failed.stderr.splitlines()[-1]
+    assert last.startswith("error: Rutter kept failing after retries")
+    assert "400 records written; resume with --cursor " in last
+    cursor = last.rsplit("--cursor ", 1)[1]
+
+    sim.control("PUT", "/faults", {"burst": None})
+    resumed = sim.run(*base, "--cursor", cursor, "-o", "ndjson")
+    assert resumed.returncode == 0, resumed.stderr
+    ids = [r["id"] for r in first] + [r["id"] for r in ndjson(resumed.stdout)]
+    assert len(ids) == len(set(ids)) == synced(sim, name, "orders")

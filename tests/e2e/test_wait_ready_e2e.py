@@ -69,3 +69,16 @@ def test_several_connections_end_with_the_worst_outcome(fleet: RunningSim) -> No
     assert result.returncode == 5, result.stderr
     docs = json.loads(result.stdout)
     assert [d["stage"] for d in docs] == ["ONGOING_SYNC", "HISTORICAL_SYNC", "NEEDS_UPDATE"]
+
+
+def test_a_retry_after_past_the_deadline_ends_the_wait_at_the_deadline(fleet: RunningSim) -> None:
+    # Rutter asks for 30 s more than the whole --timeout: waiting for it would overrun the
+    # deadline, so the poll gives up and the command ends (exit 7: Rutter not readable).
+    fault = {"kind": "429", "count": 20, "retry_after": 30, "path": "/connections/status"}
+    fleet.control("POST", "/faults", fault)
+    result = fleet.run("wait-ready", fleet.token("acme-initial"), "--timeout", "2", "-o", "json")
+    assert result.returncode == 7, result.stderr
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "would pass the --timeout deadline" in error
+    assert json.loads(result.stdout) is None  # no status document could be read
+    assert "Traceback" not in result.stderr
