@@ -52,6 +52,9 @@ class Hooks:
     rng: random.Random = field(default_factory=random.Random)
     on_retry: Callable[[str], None] = _ignore  # one line per retry, for stderr
     trace: Callable[[str], None] | None = None  # the --debug trace, already redacted
+    # A `monotonic` instant past which no retry is started (wait-ready's --timeout): the
+    # error that would have been retried is raised instead, with its code and request id.
+    deadline: float | None = None
 
 
 def is_loopback(host: str) -> bool:
@@ -155,6 +158,13 @@ class RutterClient:
                         f"Rutter asked to wait {delay:.0f}s before retrying, more than the "
                         f"{policy.budget:g}s retry budget allows; try again later"
                     )
+                raise outcome.error
+            if self.hooks.deadline is not None and (
+                self.hooks.monotonic() + delay > self.hooks.deadline
+            ):
+                self._trace(f"not retried: waiting {delay:.1f}s would pass the deadline")
+                hint = f"the next retry, in {delay:.0f}s, would pass the deadline"
+                outcome.error.hint = f"{outcome.error.hint}; {hint}" if outcome.error.hint else hint
                 raise outcome.error
             self.hooks.on_retry(
                 f"retrying GET {path} in {delay:.1f}s ({outcome.reason}"

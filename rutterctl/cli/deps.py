@@ -50,6 +50,7 @@ class Deps:
     debug: bool = False
     profile: str | None = None  # --profile; None: RUTTERCTL_PROFILE, else `default`
     keyring_timeout: float = 3.0  # seconds; headless machines can hang on D-Bus
+    deadline: float | None = None  # a `monotonic` instant: the client starts no retry past it
     _settings: Settings | None = field(default=None, init=False, repr=False)
     _profile: Settings | None = field(default=None, init=False, repr=False)
     _client: RutterClient | None = field(default=None, init=False, repr=False)
@@ -164,6 +165,7 @@ class Deps:
                 rng=self.rng,
                 on_retry=self.warn,
                 trace=self.trace if self.debug else None,
+                deadline=self.deadline,
             )
             self._client = RutterClient(config, transport=self.transport, hooks=hooks)
         return self._client

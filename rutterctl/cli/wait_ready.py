@@ -74,7 +74,9 @@ def wait_ready(
     every = parse_duration(interval, option="--interval")
     output = deps.choose_output(output, WaitOutput.table)
     sleep = deps.sleep
-    # The client is built with `deps.sleep`: its retries and pacing stop at the deadline too.
+    # The client starts no retry that would end past the deadline, and as a backstop its
+    # pacing pauses (built with `deps.sleep`) stop there too.
+    deps.deadline = started + deadline
     deps.sleep = deadline_sleep(sleep, deps.monotonic, started + deadline)
     targets = []
     for name in connections:

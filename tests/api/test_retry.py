@@ -244,3 +244,16 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after(past, now) == 0.0
     future = format_datetime(now + timedelta(seconds=90), usegmt=True)
     assert parse_retry_after(future, now) == 90.0
+
+
+def test_no_retry_is_started_past_the_deadline() -> None:
+    limited = respond(429, {"error_code": "RATE_LIMITED"}, headers={"Retry-After": "20"})
+    rutter = builders.fake_rutter(connections=[limited, OK])
+    h = make_client(rutter)
+    h.client.hooks.deadline = h.clock.monotonic() + 10  # 10 s left, Rutter asks for 20
+    with pytest.raises(Unavailable) as caught:
+        h.gateway.list_connections()
+    assert caught.value.error_code == "RATE_LIMITED" and caught.value.status == 429
+    assert caught.value.hint and "would pass the deadline" in caught.value.hint
+    assert h.clock.sleeps == [] and h.retries == []
+    assert len(rutter.requests) == 1
