@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,7 +58,7 @@ def _tour(deps: Deps, sim: Simulator, base_url: str, home: Path, speed: float) -
     # The demo's own environment: the simulator's credentials, and config/cache directories
     # that vanish afterwards, so nothing of the user's (profiles, aliases, cache) is touched.
     environ = {
-        **{k: v for k, v in os.environ.items() if k in ("NO_COLOR", "TERM", "COLUMNS", "PATH")},
+        **{k: v for k, v in deps.environ.items() if k in ("NO_COLOR", "TERM", "COLUMNS", "PATH")},
         "RUTTER_BASE_URL": base_url,
         "RUTTER_CLIENT_ID": DEFAULT_CLIENT_ID,
         "RUTTER_CLIENT_SECRET": DEFAULT_CLIENT_SECRET,
@@ -71,33 +70,43 @@ def _tour(deps: Deps, sim: Simulator, base_url: str, home: Path, speed: float) -
     say = _Narrator(deps, sim, speed)
     say.line(f"A Rutter simulator is serving {base_url} (scenario 'fleet').")
     say.line("Each step below runs the real rutterctl command against it.")
+    say.step(
+        "The organisation's connections: one in each stage",
+        ["connections", "list", "--details"],
+        environ,
+    )
+    say.steps(
+        "Short names for them (aliases, kept in this demo's temporary config directory)",
+        [["alias", "set", name, connection_id] for name, connection_id in ids.items()],
+        environ,
+    )
     for name in ("acme-initial", "acme-historical", "acme-ongoing", "acme-needs-update"):
-        say.step(f"{name}: where is it in its lifecycle?", ["status", ids[name]], environ)
+        say.step(f"{name}: where is it in its lifecycle?", ["status", name], environ)
     say.step(
         "acme-disabled: why is it disabled, and who has to act?",
-        ["reasons", ids["acme-disabled"]],
+        ["reasons", "acme-disabled"],
         environ,
     )
     say.step(
         "acme-historical: which data is in which batch, and how far has it got?",
-        ["batches", ids["acme-historical"]],
+        ["batches", "acme-historical"],
         environ,
     )
     say.step(
         "acme-ongoing: the first page of its orders",
-        ["fetch", "orders", ids["acme-ongoing"], "--limit", "5"],
+        ["fetch", "orders", "acme-ongoing", "--limit", "5"],
         environ,
     )
     say.step("The catalogue of disabled reasons", ["reasons"], environ)
     say.line(f"\nWhile a command waits, the simulator's clock runs {speed:g}x real time.")
     say.step(
         "acme-initial: a script waiting until its data can be read",
-        ["wait-ready", ids["acme-initial"], "--timeout", "1h"],
+        ["wait-ready", "acme-initial", "--timeout", "1h"],
         environ,
     )
     say.step(
         "acme-initial: readable now (exit 0 with --exit-status)",
-        ["status", ids["acme-initial"], "--exit-status"],
+        ["status", "acme-initial", "--exit-status"],
         environ,
     )
     say.line("\nTry it yourself: `rutterctl sim serve` prints the export line to paste;")
@@ -122,23 +131,30 @@ class _Narrator:
         self.deps.out.flush()
 
     def step(self, title: str, args: list[str], environ: dict[str, str]) -> None:
+        self.steps(title, [args], environ)
+
+    def steps(self, title: str, commands: list[list[str]], environ: dict[str, str]) -> None:
+        """One heading, then each command as typed, run for real."""
         from rutterctl.cli.app import app
 
-        bold = self.deps.color
-        heading = f"\n# {title}\n$ rutterctl {' '.join(args)}"
-        self.line(f"\x1b[1m{heading}\x1b[0m" if bold else heading)
-        inner = Deps(
-            environ=environ,
-            stdout=self.deps.stdout,
-            stderr=self.deps.stderr,
-            stdout_tty=self.deps.stdout_tty,
-            stderr_tty=self.deps.stderr_tty,
-            now=self._now,
-            monotonic=self.sim.now,
-            sleep=self._sleep,
-        )
-        code = app(args, prog_name="rutterctl", obj=inner, standalone_mode=False)
-        if code == 130:  # Ctrl-C inside a step ends the whole demo
-            raise typer.Exit(130)
-        if code:
-            self.line(f"(exit code {code})")
+        self.line(self._bold(f"\n# {title}"))
+        for args in commands:
+            self.line(self._bold(f"$ rutterctl {' '.join(args)}"))
+            inner = Deps(
+                environ=environ,
+                stdout=self.deps.stdout,
+                stderr=self.deps.stderr,
+                stdout_tty=self.deps.stdout_tty,
+                stderr_tty=self.deps.stderr_tty,
+                now=self._now,
+                monotonic=self.sim.now,
+                sleep=self._sleep,
+            )
+            code = app(args, prog_name="rutterctl", obj=inner, standalone_mode=False)
+            if code == 130:  # Ctrl-C inside a step ends the whole demo
+                raise typer.Exit(130)
+            if code:
+                self.line(f"(exit code {code})")
+
+    def _bold(self, text: str) -> str:
+        return f"\x1b[1m{text}\x1b[0m" if self.deps.color else text

@@ -103,7 +103,7 @@ def build_from_options(options: ServeOptions) -> Simulator:
 
 def run_server(options: ServeOptions, *, out: TextIO, warn: Callable[[str], None]) -> int:
     """Serve until SIGINT/SIGTERM; the exit code (0 after SIGTERM, 130 after Ctrl-C)."""
-    from rutterctl.sim.server import is_loopback, serve_in_thread
+    from rutterctl.sim.server import is_loopback
 
     if not options.allow_remote and not is_loopback(options.host):
         raise UsageError(
@@ -113,29 +113,8 @@ def run_server(options: ServeOptions, *, out: TextIO, warn: Callable[[str], None
     if options.webhook_url and not options.webhook_url.startswith(("http://", "https://")):
         raise UsageError(f"--webhook-url must be an http(s) URL, not {options.webhook_url!r}")
     sim = build_from_options(options)
-    dispatcher = None
-    if options.webhook_url:
-        from rutterctl.sim.webhooks import WebhookDispatcher
-
-        dispatcher = WebhookDispatcher(options.webhook_url, sim.client_secret, log=warn)
-        dispatcher.start()
-
-    def on_events(events: list[SimEvent]) -> None:
-        for event in events:
-            if event.payload.get("type") == "CONNECTION":
-                warn(f"sim: {_iso(event.at)} {event.connection} {event.code}")
-        if dispatcher is not None:
-            dispatcher.publish(events)
-
-    sim.on_events = on_events
-    try:
-        base_url, stop = serve_in_thread(sim, options.host, options.port)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}",
-            hint="pick another --port, or --port 0 for a free one",
-        ) from None
-    _banner(out, sim, base_url, options)
+    # Signals are caught from before the server binds, so a Ctrl-C at any moment after this
+    # point stops it the same clean way (no KeyboardInterrupt racing the shutdown).
     received: list[int] = []
     done = threading.Event()
 
@@ -145,16 +124,58 @@ def run_server(options: ServeOptions, *, out: TextIO, warn: Callable[[str], None
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not done.wait(0.5):
-            pass
+        _serve(sim, options, out=out, warn=warn, done=done)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    warn("sim: stopped")
+    return 130 if received and received[0] == signal.SIGINT else 0
+
+
+def _serve(
+    sim: Simulator,
+    options: ServeOptions,
+    *,
+    out: TextIO,
+    warn: Callable[[str], None],
+    done: threading.Event,
+) -> None:
+    """Serve until `done` is set, then stop the server and the webhook sender."""
+    from rutterctl.sim.server import serve_in_thread
+
+    dispatcher = None
+    if options.webhook_url:
+        from rutterctl.sim.webhooks import WebhookDispatcher
+
+        dispatcher = WebhookDispatcher(options.webhook_url, sim.client_secret, log=warn)
+
+    def on_events(events: list[SimEvent]) -> None:
+        for event in events:
+            if event.payload.get("type") == "CONNECTION":
+                warn(f"sim: {_iso(event.at)} {event.connection} {event.code}")
+        if dispatcher is not None:
+            dispatcher.publish(events)
+
+    sim.on_events = on_events  # before serving: the ticker may fire events at once
+    try:
+        base_url, stop = serve_in_thread(sim, options.host, options.port)
+    except OSError as exc:
+        if dispatcher is not None:
+            dispatcher.stop()
+        raise UsageError(
+            f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}",
+            hint="pick another --port, or --port 0 for a free one",
+        ) from None
+    if dispatcher is not None:
+        dispatcher.start()
+    try:
+        _banner(out, sim, base_url, options)
+        while not done.wait(0.5):
+            pass
+    finally:
         stop()
         if dispatcher is not None:
             dispatcher.stop(timeout=2.0)
-    warn("sim: stopped")
-    return 130 if received and received[0] == signal.SIGINT else 0
 
 
 def _iso(t: float) -> str:

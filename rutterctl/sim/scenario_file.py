@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,18 @@ class _Table:
             return default
         if not isinstance(value, str) or not value.strip():
             raise SpecError(self.at(key), "must be a non-empty string")
+        return value
+
+    def uuid(self, key: str) -> str | None:
+        """Rutter's connection ids and access tokens are UUIDs (the spec says so for ids)."""
+        value = self.string(key)
+        if value is not None:
+            try:
+                uuid.UUID(value)
+            except ValueError:
+                raise SpecError(
+                    self.at(key), "must be a UUID, e.g. 6f1c0e0a-3b0c-4f4e-9d55-1c2a3b4c5d6e"
+                ) from None
         return value
 
     def boolean(self, key: str, default: bool) -> bool:
@@ -211,8 +224,8 @@ def parse_connection(obj: Any, where: str) -> ConnectionSpec:
         show_batches=t.boolean("show_batches", base.show_batches),
         batches=batches or base.batches,
         events=events if t.has("events") else base.events,
-        connection_id=t.string("id"),
-        access_token=t.string("access_token"),
+        connection_id=t.uuid("id"),
+        access_token=t.uuid("access_token"),
     )
     t.finish()
     return spec

@@ -98,14 +98,22 @@ class WebhookDispatcher:
             if outcome.startswith("HTTP 2"):
                 continue
             if job.attempt < len(self.delays):
-                job.due = self._monotonic() + self.delays[job.attempt]
+                delay = self.delays[job.attempt]
+                job.due = self._monotonic() + delay
                 job.attempt += 1
                 with self._cond:
                     heapq.heappush(self._jobs, job)
-            elif self._log is not None:
-                self._log(
-                    f"webhook {job.code} to {self.url} failed {job.attempt + 1} times; given up"
+                # Say so at once: a listener that fails would otherwise go unnoticed for minutes.
+                self._say(f"webhook {job.code} to {self.url}: {outcome}; retrying in {delay:g}s")
+            else:
+                self._say(
+                    f"webhook {job.code} to {self.url}: {outcome}; failed {job.attempt + 1} "
+                    "times, given up"
                 )
+
+    def _say(self, text: str) -> None:
+        if self._log is not None:
+            self._log(f"sim: {text}")
 
     def pending(self) -> int:
         with self._cond:

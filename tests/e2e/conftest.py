@@ -8,11 +8,13 @@ import selectors
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -166,3 +168,29 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.02)
+
+
+class _Hooks(BaseHTTPRequestHandler):
+    received: ClassVar[list[tuple[bytes, str]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((body, self.headers["X-Rutter-Signature"]))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[tuple[bytes, str]]]]:
+    """A webhook receiver on loopback: its URL, and the (body, signature) of each POST."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hooks)
+    _Hooks.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hooks", _Hooks.received
+    server.shutdown()
+    server.server_close()
+    thread.join(5)

@@ -7,11 +7,8 @@ import hashlib
 import hmac
 import json
 import signal
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
 
 import pytest
 
@@ -106,30 +103,6 @@ def test_persistent_unreadable_answers_exit_7_with_one_clear_line(
     assert "request id" in line
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
-
-
-class _Hooks(BaseHTTPRequestHandler):
-    received: ClassVar[list[tuple[bytes, str]]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((body, self.headers["X-Rutter-Signature"]))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        return None
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[tuple[bytes, str]]]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hooks)
-    _Hooks.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hooks", _Hooks.received
-    server.shutdown()
-    thread.join(5)
 
 
 def test_signed_webhooks_are_delivered(

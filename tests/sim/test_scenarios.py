@@ -47,6 +47,10 @@ template = "ongoing"
 """
 
 
+ID = "6f1c0e0a-3b0c-4f4e-9d55-1c2a3b4c5d6e"
+TOKEN = "0b6c3c5e-7d1f-4a8e-9f2a-1c2d3e4f5a6b"
+
+
 def write(tmp_path: Path, text: str, name: str = "scenario.toml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -70,12 +74,10 @@ def test_a_valid_toml_file(tmp_path: Path) -> None:
 
 
 def test_a_valid_json_file(tmp_path: Path) -> None:
-    doc = {
-        "connections": [{"name": "j", "template": "small", "id": "my-id", "access_token": "tok-1"}]
-    }
+    doc = {"connections": [{"name": "j", "template": "small", "id": ID, "access_token": TOKEN}]}
     scenario = load(str(write(tmp_path, json.dumps(doc), "fleet.json")))
     [conn] = scenario.connections
-    assert (conn.connection_id, conn.access_token, conn.orders) == ("my-id", "tok-1", 150)
+    assert (conn.connection_id, conn.access_token, conn.orders) == (ID, TOKEN, 150)
 
 
 @pytest.mark.parametrize(
@@ -134,6 +136,11 @@ def test_a_valid_json_file(tmp_path: Path) -> None:
             "connections[0].platform: must be an upper-case",
         ),
         ("this is = not toml", "not valid TOML"),
+        ('[[connections]]\nname = "a"\nid = "my-id"', "connections[0].id: must be a UUID"),
+        (
+            '[[connections]]\nname = "a"\naccess_token = "tok-1"',
+            "connections[0].access_token: must be a UUID",
+        ),
     ],
 )
 def test_errors_name_the_file_and_the_field(tmp_path: Path, snippet: str, message: str) -> None:

@@ -96,7 +96,16 @@ def test_delivery_gives_up_after_six_retries() -> None:
         hooks.run_pending()
     assert len(listener.received) == 7 and hooks.pending() == 0
     assert sum(RETRY_DELAYS) / 60 > 14  # about 15 minutes, as Rutter does
-    assert logged and "CONNECTION_DISABLED" in logged[0]
+    # Each failure is said at once on stderr (a broken listener is not silent for 15 minutes).
+    assert logged[:2] == [
+        "sim: webhook CONNECTION_DISABLED to http://hooks.test/rutter: HTTP 503; retrying in 10s",
+        "sim: webhook CONNECTION_DISABLED to http://hooks.test/rutter: HTTP 503; retrying in 30s",
+    ]
+    assert len(logged) == 7
+    assert logged[-1] == (
+        "sim: webhook CONNECTION_DISABLED to http://hooks.test/rutter: HTTP 503; "
+        "failed 7 times, given up"
+    )
 
 
 def test_transport_errors_count_as_failures() -> None:
