@@ -215,8 +215,14 @@ class RichTableWriter:
 
         if not records and not self._first:
             return
+        # One space between columns: the orders table then fits 120 columns whole.
         table = Table(
-            box=None, show_header=self._first, header_style="bold", pad_edge=False, padding=(0, 1)
+            box=None,
+            show_header=self._first,
+            header_style="bold",
+            pad_edge=False,
+            padding=(0, 1),
+            collapse_padding=True,
         )
         for key, heading, width in self.columns:
             right = key in ("total_price", "amount")
