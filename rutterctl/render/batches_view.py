@@ -20,7 +20,7 @@ from rutterctl.domain.batches import (
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import Priority, Timestamp
 from rutterctl.domain.status import StatusReport
-from rutterctl.render import timefmt
+from rutterctl.render import term, timefmt
 from rutterctl.render.plain import printable, write_pairs, write_tsv
 
 STATUS_STYLE = {
@@ -143,12 +143,11 @@ def render_plain(report: StatusReport, out: TextIO, *, context: str) -> None:
 
 def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str) -> None:
     """A heading with a progress bar per batch, then its entities; dates shortened to days."""
-    from rich.console import Console
     from rich.progress_bar import ProgressBar
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
+    console = term.console(out, color=color)
     header = Table.grid(padding=(0, 2))
     header.add_column(style="bold")
     header.add_column()

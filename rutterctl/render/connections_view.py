@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from rutterctl.domain.models import ConnectionSummary, StoreInfo, Timestamp
-from rutterctl.render import timefmt
+from rutterctl.render import term, timefmt
 from rutterctl.render.jsonout import dumps_line, write_json
 from rutterctl.render.plain import printable, write_tsv
 
@@ -158,13 +158,10 @@ def write_table(
     if not tty:
         write_tsv(header, rows, out)
         return
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
-        file=out, force_terminal=True, no_color=not color, highlight=False, markup=False
-    )
+    console = term.console(out, color=color)
     table = Table(
         header_style="bold",
         box=None,

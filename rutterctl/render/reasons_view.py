@@ -8,6 +8,7 @@ from typing import Any, TextIO
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.reasons import DISCLAIMER, Reason
 from rutterctl.domain.status import StatusReport
+from rutterctl.render import term
 from rutterctl.render.plain import printable, write_pairs
 
 STAGE_STYLE = {Stage.DISABLED.value: "bold red", Stage.NEEDS_UPDATE.value: "bold yellow"}
@@ -60,12 +61,11 @@ def catalogue_rich(entries: Sequence[Reason], out: TextIO, *, color: bool) -> No
     Not a five-column table: at 80 columns rich cut the names with an ellipsis
     ("SHOP_IS_DISA…"), and the exact name is what an operator matches against Rutter's enum.
     """
-    from rich.console import Console
     from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
+    console = term.console(out, color=color)
     console.print(Text(f"note: {DISCLAIMER}", style="dim"))
     for entry in entries:
         style = (
@@ -140,11 +140,10 @@ def connection_rich(
     report: StatusReport, reason: Reason | None, out: TextIO, *, color: bool, context: str
 ) -> None:
     """The same rows as piped, as a grid: long explanations wrap under their own column."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
+    console = term.console(out, color=color)
     rows = connection_rows(report, reason, context)
     width = max(len(key) for key, _ in rows)
     grid = Table.grid(padding=(0, 2))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from rutterctl.errors import UsageError
+from rutterctl.render import term
 
 Record = dict[str, Any]
 FORMATS = ("table", "json", "ndjson", "csv")
@@ -196,16 +197,8 @@ class RichTableWriter:
     """On a terminal: one table per page with fixed column widths, so pages line up."""
 
     def __init__(self, out: TextIO, entity: str, *, color: bool) -> None:
-        from rich.console import Console
 
-        self.console = Console(
-            file=out,
-            force_terminal=True,
-            no_color=not color,
-            highlight=False,
-            markup=False,
-            emoji=False,
-        )
+        self.console = term.console(out, color=color)
         self.columns = TABLE_COLUMNS[entity]
         self._first = True
 
@@ -253,23 +246,17 @@ class Progress:
     """Records, pages and records/s on stderr: one line rewritten in place, on a terminal only."""
 
     def __init__(self, err: TextIO, *, live: bool, monotonic: Callable[[], float]) -> None:
-        self.err = err
+        self.line = term.LiveLine(err)
         self.live = live
         self.monotonic = monotonic
         self.started = monotonic()
-        self._dirty = False
 
     def update(self, records: int, pages: int) -> None:
         if self.live:
-            self.err.write(f"\r\x1b[2K{self.text(records, pages)}")
-            self.err.flush()
-            self._dirty = True
+            self.line.show(self.text(records, pages))
 
     def clear(self) -> None:
-        if self._dirty:
-            self.err.write("\r\x1b[2K")
-            self.err.flush()
-            self._dirty = False
+        self.line.clear()
 
     def text(self, records: int, pages: int) -> str:
         elapsed = self.monotonic() - self.started

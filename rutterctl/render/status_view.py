@@ -6,7 +6,7 @@ from typing import TextIO
 
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.status import StatusReport
-from rutterctl.render import timefmt
+from rutterctl.render import term, timefmt
 from rutterctl.render.plain import printable, write_pairs, write_tsv
 
 STAGE_STYLE = {
@@ -78,13 +78,10 @@ def render_plain(report: StatusReport, out: TextIO, *, context: str) -> None:
 
 
 def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
-        file=out, force_terminal=True, no_color=not color, highlight=False, soft_wrap=False
-    )
+    console = term.console(out, color=color)
     summary = Table.grid(padding=(0, 2))
     summary.add_column(style="bold")
     summary.add_column()

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from rutterctl.domain.durations import format_duration
 from rutterctl.domain.wait import Outcome, PollEvent, WaitResult
 from rutterctl.errors import ApiError
+from rutterctl.render import term
 from rutterctl.render.documents import status_document
 from rutterctl.render.jsonout import dumps_line
 from rutterctl.render.plain import write_tsv
@@ -79,7 +80,7 @@ class Progress:
         self.started = started
         self.width = width if width is not None else _columns(err)
         self._latest: dict[str, PollEvent] = {}
-        self._dirty = False
+        self.line = term.LiveLine(err)
 
     def __call__(self, event: PollEvent) -> None:
         self._latest[event.target.name] = event
@@ -114,15 +115,10 @@ class Progress:
             ready = sum(e.satisfied for e in events)
             briefs = " · ".join(_brief(e) for e in events)
             text = f"{ready} of {len(events)} ready, elapsed {format_duration(elapsed)} · {briefs}"
-        self.err.write(f"\r\x1b[2K{fit(text, self.width)}")
-        self.err.flush()
-        self._dirty = True
+        self.line.show(fit(text, self.width))
 
     def close(self) -> None:
-        if self._dirty:
-            self.err.write("\n")
-            self.err.flush()
-            self._dirty = False
+        self.line.close()
 
 
 def ndjson_event(event: PollEvent) -> str:
@@ -204,12 +200,11 @@ def summary_plain(results: Sequence[WaitResult], out: TextIO) -> None:
 
 
 def summary_rich(results: Sequence[WaitResult], out: TextIO, *, color: bool, context: str) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     styles = {"ready": "green", "needs_update": "yellow", "disabled": "red"}
-    console = Console(file=out, force_terminal=True, no_color=not color, highlight=False)
+    console = term.console(out, color=color)
     table = Table(
         header_style="bold",
         title=f"answered by {context}",
