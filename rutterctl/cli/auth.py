@@ -60,8 +60,10 @@ def login(
     store.stored_profiles()
     if secret_stdin and not client_id:
         raise UsageError("--secret-stdin needs --client-id: stdin carries only the secret")
-    cid = _check_client_id(client_id if client_id else _ask("Client id", hide=False))
-    secret = Secret(_check_secret(_read_stdin() if secret_stdin else _ask("Client secret")))
+    from rutterctl.config.credentials import check_client_id, check_secret
+
+    cid = check_client_id(client_id if client_id else _ask("Client id", hide=False))
+    secret = Secret(check_secret(_read_stdin() if secret_stdin else _ask("Client secret")))
     where, why = store.save(name, cid, secret)
     if name not in config.profiles and name != profiles.DEFAULT_PROFILE:
         profiles.save_config(profiles.with_profile(config, name))
@@ -183,19 +185,3 @@ def _ask(prompt: str, *, hide: bool = True) -> str:
 
 def _read_stdin() -> str:
     return sys.stdin.read()
-
-
-def _check_client_id(value: str) -> str:
-    value = value.strip()
-    if not value or any(c.isspace() or c == ":" for c in value):
-        raise UsageError("the client id must be non-empty, without spaces or ':'")
-    return value
-
-
-def _check_secret(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise UsageError("no client secret given")
-    if any(c.isspace() for c in value):
-        raise UsageError("the client secret must be one line without spaces")
-    return value

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rutterctl.errors import UsageError
 from rutterctl.secrets import Secret
 
 if TYPE_CHECKING:
@@ -83,3 +84,21 @@ def resolve_credentials(
     else:
         where = str(store.path)
     return Credentials(stored.client_id, stored.secret, source=stored.location, location=where)
+
+
+def check_client_id(value: str) -> str:
+    """A client id as typed or piped: trimmed; it goes into Basic auth, so no ':'."""
+    value = value.strip()
+    if not value or any(c.isspace() or c == ":" for c in value):
+        raise UsageError("the client id must be non-empty, without spaces or ':'")
+    return value
+
+
+def check_secret(value: str) -> str:
+    """A client secret as typed or piped: one line, trimmed."""
+    value = value.strip()
+    if not value:
+        raise UsageError("no client secret given")
+    if any(c.isspace() for c in value):
+        raise UsageError("the client secret must be one line without spaces")
+    return value
