@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from rutterctl.render.plain import escape_surrogates
+
 
 def write_json(doc: Any, out: TextIO) -> None:
-    out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    out.write(escape_surrogates(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
 
 
 def dumps_line(doc: Any) -> str:
     """One compact JSON document per line (NDJSON)."""
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return escape_surrogates(json.dumps(doc, ensure_ascii=False, separators=(",", ":"))) + "\n"

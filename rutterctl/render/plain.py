@@ -11,10 +11,20 @@ from typing import TextIO
 # platform: an escape sequence in it must not reach the terminal (nor any ANSI code the piped
 # output), so it is shown escaped, as `\x1b`.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A lone UTF-16 surrogate ("\ud800" alone in Rutter's JSON) survives json.loads but cannot be
+# written as UTF-8: it is shown as its escape, which in JSON text reads back as the same value.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    if _SURROGATE.search(text) is None:  # the common case costs one scan
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def printable(text: str) -> str:
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return escape_surrogates(text)
 
 
 def write_pairs(rows: Sequence[tuple[str, str]], out: TextIO, *, indent: str = "") -> None:

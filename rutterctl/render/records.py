@@ -18,10 +18,16 @@ from typing import Any, Protocol, TextIO
 
 from rutterctl.errors import UsageError
 from rutterctl.render import term
+from rutterctl.render.plain import escape_surrogates
 
 Record = dict[str, Any]
 FORMATS = ("table", "json", "ndjson", "csv")
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _compact(value: Any) -> str:
+    return escape_surrogates(_encode(value))
+
 
 # CSV: these first (the fields Rutter's reference marks required, in its order), then the
 # first page's other keys, alphabetically. Fixed by the first page, so appends line up.
@@ -61,7 +67,7 @@ class RecordWriter(Protocol):
 def cell(value: Any) -> str:
     """A value as text: strings as given, null empty, anything else as compact JSON."""
     if type(value) is str:
-        return value
+        return escape_surrogates(value)
     if value is None:
         return ""
     return _compact(value)

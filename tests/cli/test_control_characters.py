@@ -39,3 +39,15 @@ def test_control_characters_in_rutter_data_are_escaped(command: str, tty: bool) 
 def test_json_keeps_the_data_as_given() -> None:
     result = invoke(["status", builders.CONNECTION_ID, "-o", "json"], transport=hostile().transport)
     assert json.loads(result.stdout)["disabled_reason"] == f"SHOP{ESC}"
+
+
+@pytest.mark.parametrize("args", [[], ["-o", "json"]])
+def test_a_lone_surrogate_in_rutter_data_is_shown_escaped_not_a_crash(args: list[str]) -> None:
+    store = json.dumps(builders.access_token_doc(name="Acme \ud800", domain="acme.example"))
+    rutter = builders.fake_rutter(store=respond(200, content=store.encode()))
+    result = invoke(["status", builders.CONNECTION_ID, *args], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+    if args:
+        assert json.loads(result.stdout)["store_name"] == "Acme \ud800"  # the same value back
+    else:
+        assert "Acme \\ud800 (acme.example)" in result.stdout

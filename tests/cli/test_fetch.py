@@ -624,3 +624,21 @@ def test_a_reader_going_away_stops_the_fetch_quietly() -> None:
     assert stderr.getvalue() == ""
     assert ids(ndjson(stdout.getvalue())) == order_ids(0, 1, 2)
     assert len(data_requests(rutter)) == 2  # no more pages fetched for nobody
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json", "csv", "table"])
+def test_a_lone_surrogate_in_rutter_data_is_written_escaped_not_a_crash(fmt: str) -> None:
+    # JSON may carry "\ud800" alone; json.loads keeps it, but UTF-8 cannot encode it.
+    order = {**make_order(1), "name": "bad \ud800 name", "order_number": "10\udc01"}
+    body = json.dumps(builders.orders_doc([order], None)).encode()  # "\ud800", as Rutter sends it
+    rutter = rutter_with(respond(200, content=body))
+    result = invoke(["fetch", "orders", TOKEN, "-o", fmt], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "ndjson":
+        assert ndjson(result.stdout)[0]["name"] == "bad \ud800 name"  # the same value back
+    elif fmt == "json":
+        assert json.loads(result.stdout)[0]["name"] == "bad \ud800 name"
+    elif fmt == "csv":
+        assert "bad \\ud800 name" in result.stdout
+    else:  # the table shows order_number, not name
+        assert "10\\udc01" in result.stdout
