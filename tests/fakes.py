@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -52,6 +53,8 @@ def invoke(
     env: dict[str, str] | None = None,
     tty: bool = False,
     clock: FakeClock | None = None,
+    input: str | None = None,
+    keyring_timeout: float | None = None,
 ) -> Result:
     """Run the CLI in process with an injected transport, environment and fake clock."""
     clock = clock or FakeClock()
@@ -68,5 +71,25 @@ def invoke(
         stdout_tty=tty,
         stderr_tty=tty,
     )
-    result = CliRunner().invoke(app, args, obj=deps)
+    if keyring_timeout is not None:
+        deps.keyring_timeout = keyring_timeout
+    result = CliRunner().invoke(app, args, obj=deps, input=input)
     return Result(result.exit_code, result.stdout, result.stderr, clock)
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def colour_codes(text: str) -> list[str]:
+    """The SGR sequences that set a foreground or background colour (bold, dim are not)."""
+    found = []
+    for params in SGR.findall(text):
+        numbers = [int(p) for p in params.split(";") if p]
+        if any(30 <= n <= 49 or 90 <= n <= 107 for n in numbers):
+            found.append(params)
+    return found
+
+
+def visible(text: str) -> str:
+    """Text as a terminal shows it: without the SGR (colour and style) sequences."""
+    return SGR.sub("", text)

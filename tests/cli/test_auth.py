@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import random
 import stat
 import subprocess
 import sys
@@ -15,14 +14,11 @@ from typing import Any
 
 import pytest
 from keyring.backends import fail
-from rutterctl.cli.app import app
-from rutterctl.cli.deps import Deps
-from typer.testing import CliRunner
 
 from tests import builders
 from tests.builders import respond
 from tests.config.test_store import HangingKeyring, KeyringSwap, MemoryKeyring
-from tests.fakes import FakeClock, Result
+from tests.fakes import Result, invoke
 
 CLIENT_ID = "login-client-id-98765"
 SECRET = "login-secret-zyxwvutsrq-0123"
@@ -46,25 +42,17 @@ def run(
     keyring_timeout: float = 1.0,
 ) -> Result:
     """The CLI in process, with stdin, no credentials in the environment unless given."""
-    clock = FakeClock()
-    environ = {k: v for k, v in os.environ.items() if k.startswith("RUTTERCTL_")}
-    environ.update(env if env is not None else NO_KEYRING)
-    deps = Deps(
-        environ=environ,
+    result = invoke(
+        args,
+        env=env if env is not None else NO_KEYRING,
+        input=input,
         transport=transport,
-        now=clock.now,
-        monotonic=clock.monotonic,
-        sleep=clock.sleep,
-        rng=random.Random(7),
-        stdout_tty=False,
-        stderr_tty=False,
         keyring_timeout=keyring_timeout,
     )
-    result = CliRunner().invoke(app, args, obj=deps, input=input)
     for secret in SECRETS:
         assert secret not in result.stdout
         assert secret not in result.stderr
-    return Result(result.exit_code, result.stdout, result.stderr, clock)
+    return result
 
 
 def config_dir() -> Path:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
 
 from tests import builders
 from tests.builders import CONNECTION_ID, batch_doc, progress_doc, respond, total_doc
-from tests.fakes import CREDS, Result, invoke
+from tests.fakes import CREDS, Result, colour_codes, invoke, visible
 from tests.spec import validate_response
 
 ONGOING = "ORDER_CREATED, ORDER_UPDATED, PRODUCT_CREATED, PRODUCT_UPDATED"
-SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 # The profile and environment that answered: tests run with the default profile and sandbox.
 ANSWERED_BY = "profile default · sandbox"
@@ -47,20 +45,6 @@ def as_json(doc: dict[str, Any], *args: str, spec_valid: bool = True) -> Any:
     result, _ = run(doc, "-o", "json", *args, spec_valid=spec_valid)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def colour_codes(text: str) -> list[str]:
-    """The SGR sequences that set a foreground or background colour (bold, dim are not)."""
-    found = []
-    for params in SGR.findall(text):
-        numbers = [int(p) for p in params.split(";") if p]
-        if any(30 <= n <= 49 or 90 <= n <= 107 for n in numbers):
-            found.append(params)
-    return found
-
-
-def visible(text: str) -> str:
-    return SGR.sub("", text)
 
 
 def one_batch(statuses: dict[str, str], **options: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
@@ -12,10 +11,9 @@ from rutterctl.domain.reasons import DISCLAIMER
 from tests import builders
 from tests.builders import CONNECTION_ID, LINK_URL, respond
 from tests.domain.test_reason_catalogue import SPEC_REASONS
-from tests.fakes import CREDS, Result, invoke
+from tests.fakes import CREDS, SGR, Result, colour_codes, invoke
 from tests.spec import validate_response
 
-SGR = re.compile(r"\x1b\[([0-9;]*)m")
 LABELS = [*SPEC_REASONS, "(no reason given)", "NEEDS_UPDATE (needs-update state)"]
 NOTE = f"note: {DISCLAIMER}"
 
@@ -27,16 +25,6 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     for name in ("COLORTERM", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(name, raising=False)
-
-
-def colour_codes(text: str) -> list[str]:
-    """The SGR sequences that set a foreground or background colour (bold, dim are not)."""
-    found = []
-    for params in SGR.findall(text):
-        numbers = [int(p) for p in params.split(";") if p]
-        if any(30 <= n <= 49 or 90 <= n <= 107 for n in numbers):
-            found.append(params)
-    return found
 
 
 def catalogue(*args: str, tty: bool = False, env: dict[str, str] | None = None) -> Result:
