@@ -7,13 +7,11 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson, complete_connection
+from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson, complete_connection, group
 
-app = typer.Typer(
-    name="alias",
-    help="Short names for connections, usable wherever a CONNECTION is expected.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+app = group(
+    "alias",
+    "Short names for connections, usable wherever a CONNECTION is expected.",
 )
 
 NameArg = Annotated[

@@ -8,17 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ProfileOpt
+from rutterctl.cli.options import ProfileOpt, group
 from rutterctl.errors import CredentialsMissing, CredentialsRejected, UsageError
 
 if TYPE_CHECKING:
     from rutterctl.config.settings import Settings
 
-app = typer.Typer(
-    name="auth",
-    help="Store, check and remove Rutter credentials (OS keyring, else a 0600 file).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+app = group(
+    "auth",
+    "Store, check and remove Rutter credentials (OS keyring, else a 0600 file).",
 )
 
 ENV_NOTE = "note: RUTTER_CLIENT_ID and RUTTER_CLIENT_SECRET are set and take precedence"

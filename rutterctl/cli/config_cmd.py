@@ -7,17 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ProfileOpt
+from rutterctl.cli.options import ProfileOpt, group
 from rutterctl.errors import UsageError
 
 if TYPE_CHECKING:
     from rutterctl.config.settings import Settings
 
-app = typer.Typer(
-    name="config",
-    help="Profiles and settings: environment, api_version, output, rate_limit (config.toml).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+app = group(
+    "config",
+    "Profiles and settings: environment, api_version, output, rate_limit (config.toml).",
 )
 
 KeyArg = Annotated[

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import group
 
 if TYPE_CHECKING:
     from rutterctl.domain.models import ConnectionSummary
@@ -17,11 +18,9 @@ if TYPE_CHECKING:
 # Enough to overlap request latency; the client's shared pacer keeps the organisation budget.
 MAX_WORKERS = 8
 
-app = typer.Typer(
-    name="connections",
-    help="The organisation's connections.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+app = group(
+    "connections",
+    "The organisation's connections.",
 )
 
 

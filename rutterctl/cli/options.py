@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     pass
 
 
+def group(name: str, help: str) -> typer.Typer:
+    """A command with subcommands (`auth`, `config`, ...): plain help, help when bare."""
+    return typer.Typer(name=name, help=help, no_args_is_help=True, rich_markup_mode=None)
+
+
 class TableOrJson(StrEnum):
     table = "table"
     json = "json"

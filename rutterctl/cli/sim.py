@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import group
 
-app = typer.Typer(
-    name="sim",
-    help="A local, stateful Rutter simulator for tests, demos and CI.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+app = group(
+    "sim",
+    "A local, stateful Rutter simulator for tests, demos and CI.",
 )
 
 Opt = typer.Option
