@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from rutterctl.cli.app import app
 from rutterctl.cli.deps import Deps
 from typer.testing import CliRunner
@@ -93,3 +94,11 @@ def colour_codes(text: str) -> list[str]:
 def visible(text: str) -> str:
     """Text as a terminal shows it: without the SGR (colour and style) sequences."""
     return SGR.sub("", text)
+
+
+def pin_terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    """rich reads the terminal type and width from the process environment: pin both."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for name in ("COLORTERM", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)

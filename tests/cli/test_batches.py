@@ -9,7 +9,7 @@ import pytest
 
 from tests import builders
 from tests.builders import CONNECTION_ID, batch_doc, progress_doc, respond, total_doc
-from tests.fakes import CREDS, Result, colour_codes, invoke, visible
+from tests.fakes import CREDS, Result, colour_codes, invoke, pin_terminal, visible
 from tests.spec import validate_response
 
 ONGOING = "ORDER_CREATED, ORDER_UPDATED, PRODUCT_CREATED, PRODUCT_UPDATED"
@@ -20,11 +20,7 @@ ANSWERED_BY = "profile default · sandbox"
 
 @pytest.fixture(autouse=True)
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """rich reads the terminal type and width from the process environment: pin both."""
-    monkeypatch.setenv("TERM", "xterm-256color")
-    monkeypatch.setenv("COLUMNS", "120")
-    for name in ("COLORTERM", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
-        monkeypatch.delenv(name, raising=False)
+    pin_terminal(monkeypatch, columns=120)
 
 
 def run(

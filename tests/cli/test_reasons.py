@@ -11,7 +11,7 @@ from rutterctl.domain.reasons import DISCLAIMER
 from tests import builders
 from tests.builders import CONNECTION_ID, LINK_URL, respond
 from tests.domain.test_reason_catalogue import SPEC_REASONS
-from tests.fakes import CREDS, SGR, Result, colour_codes, invoke
+from tests.fakes import CREDS, SGR, Result, colour_codes, invoke, pin_terminal
 from tests.spec import validate_response
 
 LABELS = [*SPEC_REASONS, "(no reason given)", "NEEDS_UPDATE (needs-update state)"]
@@ -20,11 +20,7 @@ NOTE = f"note: {DISCLAIMER}"
 
 @pytest.fixture(autouse=True)
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """rich reads the terminal type and width from the process environment: pin both."""
-    monkeypatch.setenv("TERM", "xterm-256color")
-    monkeypatch.setenv("COLUMNS", "80")
-    for name in ("COLORTERM", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
-        monkeypatch.delenv(name, raising=False)
+    pin_terminal(monkeypatch, columns=80)
 
 
 def catalogue(*args: str, tty: bool = False, env: dict[str, str] | None = None) -> Result:
