@@ -1,10 +1,17 @@
-"""Atomic, permission-aware file writes: a crash or Ctrl-C never leaves a half-written file."""
+"""Atomic, permission-aware file writes, and the lock around a read-modify-write.
+
+`write_atomic`: a crash or Ctrl-C never leaves a half-written file. `locked`: two rutterctl
+processes updating the same file never lose each other's change.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from rutterctl.errors import UsageError
@@ -37,3 +44,82 @@ def write_atomic(path: Path, data: str, *, mode: int = 0o600) -> None:
                 "(RUTTERCTL_CONFIG_DIR / RUTTERCTL_CACHE_DIR choose others)",
             ) from None
         raise
+
+
+LOCK_TIMEOUT = 10.0
+_held: dict[str, int] = {}  # lock path -> nesting depth held by this process
+_held_guard = threading.Lock()
+
+
+def lock_path(path: Path) -> Path:
+    """The sibling lock file of `path`: `.NAME.lock` in the same directory."""
+    return path.parent / f".{path.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an exclusive lock for `path` while the block reads, changes and rewrites it.
+
+        with locked(config_path):
+            data = read(config_path)
+            write_atomic(config_path, change(data))
+
+    The lock is `fcntl.flock` on the sibling file `.NAME.lock` (mode 0600, created with its
+    directory and never removed: removing it would let two processes lock two different
+    files). `path` itself is not locked, because `write_atomic` replaces it by rename. The
+    lock goes with the process: a crash or SIGKILL releases it. Waits at most `timeout`
+    seconds, then raises UsageError "FILE is locked by another rutterctl; try again" (exit 2).
+    Re-entrant within one process (a nested `locked` of the same path does not wait on itself).
+    Readers need no lock: `write_atomic` means they see the old file or the new one whole.
+    Where `fcntl` does not exist (Windows) the block runs unlocked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no flock; best effort is no lock
+        yield
+        return
+    lock = lock_path(path)
+    key = str(lock.absolute())
+    with _held_guard:
+        if _held.get(key):
+            _held[key] += 1
+            nested = True
+        else:
+            nested = False
+    if nested:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[key] -= 1
+        return
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise UsageError(
+            f"{path}: cannot lock: {exc.strerror or exc}",
+            hint="check that its directory exists and is writable",
+        ) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise UsageError(
+                        f"{path} is locked by another rutterctl; try again",
+                        hint=f"another rutterctl process holds {lock} while it changes the file",
+                    ) from None
+                time.sleep(0.01)
+        with _held_guard:
+            _held[key] = 1
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held.pop(key, None)
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
