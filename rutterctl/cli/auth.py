@@ -64,7 +64,7 @@ def login(
     secret = Secret(check_secret(_read_stdin() if secret_stdin else _ask("Client secret")))
     where, why = store.save(name, cid, secret)
     if name not in config.profiles and name != profiles.DEFAULT_PROFILE:
-        profiles.save_config(profiles.with_profile(config, name))
+        profiles.change_config(config.path, lambda now: profiles.with_profile(now, name))
     if where == "file":
         deps.warn(f"warning: {why}: the client secret is stored in the file {store.path}")
     place = "the OS keyring" if where == "keyring" else str(store.path)

@@ -130,11 +130,16 @@ def _change(deps: Deps, key: str, value: str | None, profile: str | None) -> Non
         except ValueError as exc:
             raise UsageError(f"{key} {exc}") from None
     name, _ = profiles.select_profile(profile or deps.profile, deps.environ)
-    config = profiles.load_config(profiles.config_path(deps.environ))
+
+    def change(config: profiles.ConfigFile) -> profiles.ConfigFile:
+        if value is None and key not in (config.profile(name) or {}):
+            return config
+        return profiles.updated(config, name, key, value)
+
+    config = profiles.change_config(profiles.config_path(deps.environ), change)
     if value is None and key not in (config.profile(name) or {}):
         deps.warn(f"{key} is not set in profile {name}.")
         return
-    profiles.save_config(profiles.updated(config, name, key, value))
     done = f"Set {key} = {value}" if value is not None else f"Removed {key}"
     deps.warn(f"{done} in profile {name} ({config.path}).")
     for var in profiles.ENV_VARS[key]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rutterctl.config.files import write_atomic
+from rutterctl.config.files import locked, write_atomic
 from rutterctl.config.paths import config_dir
 from rutterctl.errors import UsageError
 
@@ -82,6 +82,8 @@ class AliasFile:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise self._corrupt(f"is not valid TOML ({exc})") from None
+        except RecursionError:
+            raise self._corrupt("is nested too deeply to be read") from None
         return self._parse(data)
 
     def _parse(self, data: dict[str, Any]) -> dict[str, dict[str, Alias]]:
@@ -116,21 +118,23 @@ class AliasFile:
 
     def save(self, alias: Alias) -> Alias | None:
         """Add or replace an alias; returns the one it replaced."""
-        scopes = self.load()
-        previous = scopes.get(alias.base_url, {}).get(alias.name)
-        scopes.setdefault(alias.base_url, {})[alias.name] = alias
-        self._write(scopes)
+        with locked(self.path):  # parallel `alias set` must not drop each other's alias
+            scopes = self.load()
+            previous = scopes.get(alias.base_url, {}).get(alias.name)
+            scopes.setdefault(alias.base_url, {})[alias.name] = alias
+            self._write(scopes)
         return previous
 
     def remove(self, base_url: str, name: str) -> Alias:
-        scopes = self.load()
-        alias = scopes.get(base_url, {}).pop(name, None)
-        if alias is None:
-            raise UsageError(
-                f"no alias named {name!r} for {base_url}",
-                hint="`rutterctl alias list` shows the aliases of this base URL",
-            )
-        self._write(scopes)
+        with locked(self.path):
+            scopes = self.load()
+            alias = scopes.get(base_url, {}).pop(name, None)
+            if alias is None:
+                raise UsageError(
+                    f"no alias named {name!r} for {base_url}",
+                    hint="`rutterctl alias list` shows the aliases of this base URL",
+                )
+            self._write(scopes)
         return alias
 
     def _write(self, scopes: dict[str, dict[str, Alias]]) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,6 +156,8 @@ def load_config(path: Path) -> ConfigFile:
         raise UsageError(f"{path}: not UTF-8 text", hint=FIX_HINT) from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: {_where(str(exc))}", hint=FIX_HINT) from None
+    except RecursionError:
+        raise UsageError(f"{path}: nested too deeply to be read", hint=FIX_HINT) from None
     _check_shape(path, data)
     return ConfigFile(path, data)
 
@@ -193,6 +195,20 @@ def save_config(config: ConfigFile) -> None:
     from rutterctl.config.files import write_atomic
 
     write_atomic(config.path, dump_toml(config.data), mode=0o600)
+
+
+def change_config(path: Path, change: Callable[[ConfigFile], ConfigFile]) -> ConfigFile:
+    """Read the file, apply `change` and write the result, all under the file's lock, so that
+    parallel `config set` / `auth login` keep every change. Returns the file as it was read;
+    nothing is written when `change` returns what it was given."""
+    from rutterctl.config.files import locked
+
+    with locked(path):
+        config = load_config(path)
+        new = change(config)
+        if new is not config:
+            save_config(new)
+    return config
 
 
 def updated(config: ConfigFile, profile: str, key: str, value: str | None) -> ConfigFile:

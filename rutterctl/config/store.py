@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rutterctl.config.files import write_atomic
+from rutterctl.config.files import locked, write_atomic
 from rutterctl.config.paths import config_dir
 from rutterctl.errors import UsageError
 from rutterctl.secrets import Secret
@@ -147,20 +147,22 @@ class CredentialStore:
 
     def save(self, profile: str, client_id: str, secret: Secret) -> tuple[str, str | None]:
         """Store the credential: ("keyring", None), or ("file", why the keyring was not used)."""
-        entries = self._read()
+        self._read()  # a corrupt file stops the login before the keyring is touched
+        why: str | None
         try:
             self._keyring().set(profile, secret.reveal())
         except KeyringUnavailable as exc:
-            entries[profile] = {
-                "client_id": client_id,
-                "store": "file",
-                "client_secret": secret.reveal(),
-            }
+            entry = {"client_id": client_id, "store": "file", "client_secret": secret.reveal()}
+            where, why = "file", str(exc)
+        else:
+            entry = {"client_id": client_id, "store": "keyring"}
+            where, why = "keyring", None
+        # Read again under the lock: parallel logins of other profiles must all be kept.
+        with locked(self.path):
+            entries = self._read()
+            entries[profile] = entry
             self._write(entries)
-            return "file", str(exc)
-        entries[profile] = {"client_id": client_id, "store": "keyring"}
-        self._write(entries)
-        return "keyring", None
+        return where, why
 
     def delete(self, profile: str) -> tuple[list[str], str | None]:
         """Remove the credential: where it was removed from, and a keyring problem if any.
@@ -183,9 +185,11 @@ class CredentialStore:
                     problem = str(exc)
         elif entries.get(profile, {}).get("store") == "keyring":
             problem = f"the OS keyring was skipped ({self.skipped_because})"
-        if entries.pop(profile, None) is not None:
-            removed.append("file")
-            self._write(entries)
+        with locked(self.path):
+            entries = self._read()
+            if entries.pop(profile, None) is not None:
+                removed.append("file")
+                self._write(entries)
         return removed, problem
 
     def _keyring(self) -> Keyring:
@@ -206,6 +210,8 @@ class CredentialStore:
         except json.JSONDecodeError as exc:
             # exc.msg names the problem, never the content (which holds secrets).
             raise UsageError(f"{self.path}: line {exc.lineno}: {exc.msg}", hint=FIX_HINT) from None
+        except RecursionError:
+            raise UsageError(f"{self.path}: nested too deeply to be read", hint=FIX_HINT) from None
         return _entries(self.path, data)
 
     def _write(self, entries: dict[str, dict[str, str]]) -> None:

@@ -91,7 +91,10 @@ def test_login_from_stdin_without_a_keyring_writes_a_0600_file_and_warns() -> No
     assert stat.S_IMODE(config_dir().stat().st_mode) == 0o700
     entry = json.loads(path.read_text())["profiles"]["default"]
     assert entry == {"client_id": CLIENT_ID, "store": "file", "client_secret": SECRET}
-    assert sorted(p.name for p in config_dir().iterdir()) == ["credentials.json"]
+    assert sorted(p.name for p in config_dir().iterdir()) == [
+        ".credentials.json.lock",
+        "credentials.json",
+    ]
 
 
 def test_login_to_the_keyring(use_keyring: KeyringSwap) -> None:

@@ -134,7 +134,8 @@ def test_without_a_keyring_the_secret_goes_to_a_0600_file_in_a_0700_dir(
     assert store.save("ci", CLIENT, Secret(SECRET)) == ("file", "no OS keyring is available")
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(store.path.parent.stat().st_mode) == 0o700
-    assert [p.name for p in store.path.parent.iterdir()] == ["credentials.json"]  # no temp file
+    names = sorted(p.name for p in store.path.parent.iterdir())
+    assert names == [".credentials.json.lock", "credentials.json"]  # no temp file
     loaded = store.load("ci")
     assert loaded is not None and loaded.location == "file" and loaded.secret == Secret(SECRET)
     assert store.load("default") is None
@@ -310,7 +311,7 @@ def test_an_interrupted_write_loses_nothing(
     with pytest.raises(KeyboardInterrupt):
         store.save("prod", CLIENT, Secret(SECRET))
     assert store.path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["credentials.json"]
+    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []
 
 
 def test_keyring_errors_become_keyring_unavailable(use_keyring: KeyringSwap) -> None:
