@@ -27,6 +27,10 @@ class WaitTimeout(RutterctlError):
     """A wait's deadline passed before its condition held (exit 124)."""
 
 
+class SyncStalled(RutterctlError):
+    """A connection's sync stopped making progress for the stall threshold (exit 9)."""
+
+
 class ApiError(RutterctlError):
     """Rutter answered with an error, or with something we cannot use (exit 3 unless a subclass).
 

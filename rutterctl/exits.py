@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     DISABLED = 6
     UNAVAILABLE = 7
     NOT_READY = 8
+    STALLED = 9
     TIMEOUT = 124
     INTERRUPTED = 130
 
@@ -30,6 +31,7 @@ _TABLE: tuple[tuple[type[BaseException], ExitCode], ...] = (
     (errors.ConnectionDisabled, ExitCode.DISABLED),
     (errors.Unavailable, ExitCode.UNAVAILABLE),
     (errors.NotReady, ExitCode.NOT_READY),
+    (errors.SyncStalled, ExitCode.STALLED),
     (errors.WaitTimeout, ExitCode.TIMEOUT),
     (errors.ApiError, ExitCode.API_ERROR),
     (KeyboardInterrupt, ExitCode.INTERRUPTED),

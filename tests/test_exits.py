@@ -19,6 +19,7 @@ def test_the_table_values_are_the_documented_ones() -> None:
         "DISABLED": 6,
         "UNAVAILABLE": 7,
         "NOT_READY": 8,
+        "STALLED": 9,
         "TIMEOUT": 124,
         "INTERRUPTED": 130,
     }
@@ -36,6 +37,7 @@ def test_the_table_values_are_the_documented_ones() -> None:
         (errors.ConnectionDisabled("off"), 6),
         (errors.Unavailable("down"), 7),
         (errors.NotReady("wait"), 8),
+        (errors.SyncStalled("stuck"), 9),
         (errors.WaitTimeout("late"), 124),
         (KeyboardInterrupt(), 130),
         (errors.RutterctlError("generic"), 1),
