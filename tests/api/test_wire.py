@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from rutterctl.api import convert, wire
+from rutterctl.api import convert
 from rutterctl.api.gateway import parse
 from rutterctl.domain.models import ConnectionStatus, Timestamp
 from rutterctl.errors import ApiError
@@ -17,7 +17,7 @@ from tests import builders
 
 
 def convert_status(doc: dict[str, Any]) -> ConnectionStatus:
-    return convert.connection_status(parse(wire.StatusResponse, doc, "/connections/status"))
+    return parse(convert.connection_status, doc, "/connections/status")
 
 
 def test_a_spec_document_converts_field_by_field() -> None:
@@ -108,12 +108,10 @@ def test_extra_fields_at_every_level_are_ignored() -> None:
 
 def test_extra_fields_on_listed_connections_and_store_are_ignored() -> None:
     listed = _with_extras(builders.connections_doc())
-    doc = parse(wire.ListConnectionsResponse, listed, "/connections")
-    assert [convert.connection_summary(c).id for c in doc.connections] == [builders.CONNECTION_ID]
-    store = parse(
-        wire.AccessTokenResponse, _with_extras(builders.access_token_doc()), "/connections/x"
-    )
-    assert convert.store_info(store).store_name == "Acme Outfitters"
+    summaries = parse(convert.connection_summaries, listed, "/connections")
+    assert [c.id for c in summaries] == [builders.CONNECTION_ID]
+    store = parse(convert.store_info, _with_extras(builders.access_token_doc()), "/connections/x")
+    assert store.store_name == "Acme Outfitters"
 
 
 def test_nulls_and_missing_sections_are_tolerated() -> None:
@@ -229,19 +227,15 @@ def test_a_missing_required_field_is_an_api_error() -> None:
 
 def test_listed_access_tokens_are_registered_as_secrets() -> None:
     token = "5a5a5a5a-6b6b-4c7c-8d8d-9e9e9e9e9e9e"
-    listed = parse(
-        wire.ListConnectionsResponse,
-        builders.connections_doc(("conn-1", token)),
-        "/connections",
+    (summary,) = parse(
+        convert.connection_summaries, builders.connections_doc(("conn-1", token)), "/connections"
     )
-    (summary,) = [convert.connection_summary(item) for item in listed.connections]
     assert summary.access_token == token
     assert redact(f"token={token}") == "token=****9e9e"
 
 
 def test_store_info_converts() -> None:
-    doc = parse(wire.AccessTokenResponse, builders.access_token_doc(), "/connections/access_token")
-    info = convert.store_info(doc)
+    info = parse(convert.store_info, builders.access_token_doc(), "/connections/access_token")
     assert (info.store_name, info.store_domain, info.store_unique_id) == (
         "Acme Outfitters",
         "acme.example",

@@ -10,8 +10,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from rutterctl.api import convert, wire
+from rutterctl.api import convert
+from rutterctl.api.client import Reply
 from rutterctl.api.gateway import parse
+from rutterctl.api.pages import parse_page
 
 from tests import builders, spec
 
@@ -48,7 +50,7 @@ STATUS_VARIANTS: dict[str, dict[str, Any]] = {
 def test_status_documents_are_spec_valid_and_parse(overrides: dict[str, Any]) -> None:
     doc = builders.status_doc(**overrides)
     spec.validate_response("/connections/status", doc)
-    convert.connection_status(parse(wire.StatusResponse, doc, "/connections/status"))
+    parse(convert.connection_status, doc, "/connections/status")
 
 
 def test_the_reason_list_is_the_specs() -> None:
@@ -91,8 +93,8 @@ def test_orders_and_transactions_pages_are_spec_valid() -> None:
     )
     spec.validate_response("/transactions", builders.transactions_doc())
     spec.validate_response("/transactions", builders.transactions_doc([], next_cursor=None))
-    wire.OrdersPage.model_validate(builders.orders_doc())
-    wire.TransactionsPage.model_validate(builders.transactions_doc())
+    parse_page(Reply(builders.orders_doc(), 200, None), "orders", "/orders")
+    parse_page(Reply(builders.transactions_doc(), 200, None), "transactions", "/transactions")
 
 
 @pytest.mark.parametrize(
@@ -140,4 +142,4 @@ def test_models_accept_more_than_the_spec(mutate: Any) -> None:
     mutate(doc)
     with pytest.raises(jsonschema.ValidationError):
         spec.validate_response("/connections/status", doc)
-    convert.connection_status(parse(wire.StatusResponse, doc, "/connections/status"))
+    parse(convert.connection_status, doc, "/connections/status")

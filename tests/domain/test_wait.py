@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from rutterctl.api import convert, wire
+from rutterctl.api import convert
 from rutterctl.domain.durations import format_duration, parse_duration
 from rutterctl.domain.status import StatusReport, build_report
 from rutterctl.domain.wait import (
@@ -30,7 +30,7 @@ HISTORICAL_DONE = builders.status_doc(historical=True, num_batches_completed=2)
 
 
 def report(doc: dict[str, Any], clock: FakeClock) -> StatusReport:
-    status = convert.connection_status(wire.StatusResponse.model_validate(doc))
+    status = convert.connection_status(doc)
     return build_report(status, None, clock.now())
 
 
