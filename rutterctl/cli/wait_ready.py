@@ -62,6 +62,7 @@ def wait_ready(
       rutterctl wait-ready $TOKEN --until entity:orders -o ndjson | jq -c .stage
     """
     from rutterctl.domain.durations import parse_duration
+    from rutterctl.domain.fleet import Budget
     from rutterctl.domain.status import get_status
     from rutterctl.domain.wait import PollEvent, Target, Waiter, deadline_sleep, parse_condition
     from rutterctl.exits import exit_code_for
@@ -110,6 +111,7 @@ def wait_ready(
         sleep=progress.paced(sleep),
         on_poll=on_poll,
         started=started,
+        budget=Budget(deps.settings().rate_limit, deps.settings().rate_window),
     )
     try:
         results = waiter.run(targets)

@@ -1,8 +1,10 @@
 """The `wait-ready` use case: poll connections until a condition holds, fails, or time runs out.
 
-One loop serves any number of connections: each has its own next poll time, and the loop
-sleeps (injected) until the earliest one, never past the shared deadline. Requests go through
-the one client, so they share its pacing budget. Nothing here knows HTTP or terminals.
+The fleet scheduler (`rutterctl.domain.fleet`) serves any number of connections: each has its
+own next poll time, the scheduler sleeps (injected) until the earliest one, never past the
+shared deadline, and polls several connections concurrently under the pacing budget. This
+module decides what each poll means and when the next one is due. Nothing here knows HTTP or
+terminals.
 """
 
 from __future__ import annotations
@@ -11,6 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from rutterctl.domain.fleet import (
+    DEFAULT_WORKERS,
+    EPSILON,
+    Budget,
+    DeadlineReached,
+    Done,
+    Fleet,
+    deadline_sleep,
+)
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import ConnectionStatus
 from rutterctl.domain.reasons import explain_disabled
@@ -24,11 +35,11 @@ from rutterctl.errors import (
     WaitTimeout,
 )
 
+__all__ = ["DeadlineReached", "deadline_sleep"]  # they moved to fleet; imported from here too
+
 DEFAULT_INTERVAL = 15.0  # seconds; Rutter's own cadence is minutes, so 15 s loses nothing
 BACKOFF_FACTOR = 1.5
 MAX_INTERVAL_FACTOR = 4.0  # backing off never polls less often than every 4 intervals
-# Clocks are floats: a poll this close to the deadline is the poll at the deadline.
-EPSILON = 1e-6
 
 
 @dataclass(frozen=True)
@@ -135,26 +146,6 @@ def _progress(report: StatusReport) -> tuple[object, ...]:
     return (*_milestone(report), tuple((e.name, e.synced_count) for e in report.status.entities))
 
 
-class DeadlineReached(Unavailable):
-    """A retry or pacing pause inside a poll would have slept past the deadline."""
-
-
-def deadline_sleep(
-    sleep: Callable[[float], None], monotonic: Callable[[], float], deadline: float
-) -> Callable[[float], None]:
-    """`sleep` for the HTTP client's retries and pacing: a pause that would end after the
-    deadline (a long Retry-After, say) is not taken; the poll fails at once instead."""
-
-    def guarded(seconds: float) -> None:
-        if monotonic() + seconds > deadline + EPSILON:
-            raise DeadlineReached(
-                f"gave up: the next retry, in {seconds:.1f}s, would pass the --timeout deadline"
-            )
-        sleep(seconds)
-
-    return guarded
-
-
 @dataclass
 class Waiter:
     fetch: Callable[[str], StatusReport]
@@ -167,40 +158,55 @@ class Waiter:
     # When the command started: its one deadline also covers what came before the first
     # poll (resolving the connections). None: when `run` starts.
     started: float | None = None
+    # The organisation's rate limit: a large fleet's polls are spaced to stay under it.
+    budget: Budget | None = None
 
     def run(self, targets: list[Target]) -> list[WaitResult]:
         start = self.monotonic() if self.started is None else self.started
         deadline = start + self.timeout
         trackers = [_Tracker(t, self.interval, start) for t in targets]
-        while True:
-            pending = [t for t in trackers if t.result is None]
-            if not pending:
-                return [t.result for t in trackers if t.result is not None]
-            tracker = min(pending, key=lambda t: t.next_poll)
-            now = self.monotonic()
-            if tracker.next_poll > now:
-                self.sleep(min(tracker.next_poll, deadline) - now)
-                continue
-            self._poll(tracker, start, deadline)
+        fleet = Fleet(
+            monotonic=self.monotonic,
+            sleep=self.sleep,
+            workers=min(DEFAULT_WORKERS, len(trackers)),
+            budget=self.budget,
+            deadline=deadline,
+        )
 
-    def _poll(self, t: _Tracker, start: float, deadline: float) -> None:
-        t.polls += 1
-        report: StatusReport | None = None
+        def poll(t: _Tracker) -> StatusReport:
+            t.polls += 1
+            return self.fetch(t.target.access_token)
+
+        def decide(done: Done[_Tracker, StatusReport]) -> float | None:
+            t = done.item
+            self._after_poll(t, done.value, done.error, start, deadline)
+            return None if t.result is not None else t.next_poll - self.monotonic()
+
+        for _ in fleet.poll(trackers, poll, decide):
+            pass
+        return [t.result for t in trackers if t.result is not None]
+
+    def _after_poll(
+        self,
+        t: _Tracker,
+        report: StatusReport | None,
+        failure: RutterctlError | None,
+        start: float,
+        deadline: float,
+    ) -> None:
         error: RutterctlError | None = None
-        try:
-            report = self.fetch(t.target.access_token)
-        except ConnectionNeedsUpdate as exc:
-            self._finish(t, Outcome.NEEDS_UPDATE, exc, start)
-        except ConnectionDisabled as exc:
-            self._finish(t, Outcome.DISABLED, exc, start)
-        except Unavailable as exc:
+        if isinstance(failure, ConnectionNeedsUpdate):
+            self._finish(t, Outcome.NEEDS_UPDATE, failure, start)
+        elif isinstance(failure, ConnectionDisabled):
+            self._finish(t, Outcome.DISABLED, failure, start)
+        elif isinstance(failure, Unavailable):
             # Transient: keep polling until the deadline; it decides if it was the last word.
             # A poll cut short by the deadline says less than the failure before it, if any.
-            error = exc
-            if not (isinstance(exc, DeadlineReached) and t.last_error is not None):
-                t.last_error = exc
-        except RutterctlError as exc:
-            self._finish(t, Outcome.ERROR, exc, start)
+            error = failure
+            if not (isinstance(failure, DeadlineReached) and t.last_error is not None):
+                t.last_error = failure
+        elif failure is not None:
+            self._finish(t, Outcome.ERROR, failure, start)
         now = self.monotonic()
         changed = False
         if report is not None:
