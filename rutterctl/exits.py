@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     UNAVAILABLE = 7
     NOT_READY = 8
     STALLED = 9
+    STALE = 10  # `check`: a stale connection or a failed batch (no error class: a finding)
     TIMEOUT = 124
     INTERRUPTED = 130
 

@@ -20,6 +20,7 @@ def test_the_table_values_are_the_documented_ones() -> None:
         "UNAVAILABLE": 7,
         "NOT_READY": 8,
         "STALLED": 9,
+        "STALE": 10,
         "TIMEOUT": 124,
         "INTERRUPTED": 130,
     }

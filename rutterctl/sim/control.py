@@ -27,6 +27,7 @@ def summary(conn: Connection, now: float) -> dict[str, Any]:
         "platform": conn.spec.platform,
         "store_name": conn.spec.store_name,
         "disabled_reason": pause.reason if pause is not None else None,
+        "stalled_since": data.iso(conn.stalled) if conn.stalled is not None else None,
         "created_at": data.iso(conn.created_at),
         "link_url": conn.link_url,
     }
@@ -146,8 +147,12 @@ def _act(sim: Simulator, ref: str, action: str, doc: dict[str, Any]) -> Response
         events = sim.disable(ref, reason, allow_unknown=bool(doc.get("allow_unknown")))
     elif action == "reconnect":
         events = sim.reconnect(ref)
+    elif action in ("stall", "resume"):  # the sync silently stops / moves again
+        events = sim.stall(ref) if action == "stall" else sim.resume(ref)
     else:
-        raise SimError(f"unknown action {action!r}: needs-update, disable or reconnect", 404)
+        raise SimError(
+            f"unknown action {action!r}: needs-update, disable, reconnect, stall or resume", 404
+        )
     conn = sim.get(ref)
     return json_response(
         200, {"connection": summary(conn, sim.now()), "events": [event_doc(e) for e in events]}

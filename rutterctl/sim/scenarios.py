@@ -130,6 +130,29 @@ def _needs_update() -> Scenario:
     )
 
 
+def _stalled() -> Scenario:
+    # A slow sync is not a stalled one: its counts keep moving for six hours.
+    slow = (
+        BatchSpec(None, dict.fromkeys(("orders", "products", "customers"), "REQUIRED"), 6 * HOUR),
+    )
+    return Scenario(
+        "stalled",
+        "Syncs that stop moving with no webhook: an initial sync frozen since a minute before "
+        "the start, an ongoing connection with no sync for an hour, and a slow initial sync "
+        "(6 hours) that keeps moving.",
+        (
+            from_template(
+                "initial",
+                "stuck-initial",
+                age=5 * MINUTE,
+                events=(ScriptedEvent(-MINUTE, "stall"),),
+            ),
+            from_template("ongoing", "stuck-ongoing", events=(ScriptedEvent(-HOUR, "stall"),)),
+            from_template("initial", "slow-initial", batches=slow),
+        ),
+    )
+
+
 def _builtins() -> dict[str, Scenario]:
     return {
         s.name: s
@@ -155,6 +178,7 @@ def _builtins() -> dict[str, Scenario]:
             ),
             _disabled(),
             _needs_update(),
+            _stalled(),
             Scenario(
                 "rate-limited",
                 "Two ongoing connections behind a tight organisation rate limit (5/1s).",

@@ -72,6 +72,9 @@ class Connection:
     updated_at: float
     pending: list[tuple[float, ScriptedEvent]] = field(default_factory=list)
     pause: Pause | None = None
+    # Since when the sync has silently stopped (a stall: same stage, nothing moves, no
+    # webhook), or None. Independent of `pause`: a stalled connection can also be disabled.
+    stalled: float | None = None
 
     @property
     def name(self) -> str:
@@ -277,21 +280,31 @@ class Simulator:
             self.on_events(new)
         return new
 
+    def stall(self, ref: str) -> list[SimEvent]:
+        return self._act(ref, "stall", None)
+
+    def resume(self, ref: str) -> list[SimEvent]:
+        return self._act(ref, "resume", None)
+
     def _apply(
         self, conn: Connection, action: str, at: float, reason: str | None, *, emit: bool = True
     ) -> list[tuple[float, str, dict[str, Any]]]:
+        if action in ("stall", "resume"):
+            self._stall(conn, at, action == "stall")
+            return []  # Rutter announces no stall: the status document just stops moving
         if action == "reconnect":
             if conn.pause is None:
                 return []
             conn.pause = None
-            conn.segments.append(Segment(at, None, conn.elapsed(at)))
+            if conn.stalled is None:
+                conn.segments.append(Segment(at, None, conn.elapsed(at)))
             payload = conn.base_payload("CONNECTION_UPDATED")
             payload["store_unique_id"] = conn.store_unique_id
         else:
             kind = "disabled" if action == "disable" else "needs_update"
             if conn.pause is not None and conn.pause.kind == kind and conn.pause.reason == reason:
                 return []
-            if conn.pause is None:
+            if conn.pause is None and conn.stalled is None:
                 last = conn.segments[-1]
                 conn.segments[-1] = Segment(last.start, at, last.elapsed_at_start)
             conn.pause = Pause(kind, reason if kind == "disabled" else None, at)
@@ -302,6 +315,20 @@ class Simulator:
                 payload["update_url"] = conn.link_url
         conn.updated_at = at
         return [(at, conn.name, payload)] if emit else []
+
+    @staticmethod
+    def _stall(conn: Connection, at: float, stall: bool) -> None:
+        """Stop or restart the connection's sync clock without changing its stage."""
+        if stall == (conn.stalled is not None):
+            return
+        conn.stalled = at if stall else None
+        if conn.pause is not None:
+            return  # the clock already stands still (or stays still) for the pause
+        if stall:
+            last = conn.segments[-1]
+            conn.segments[-1] = Segment(last.start, at, last.elapsed_at_start)
+        else:
+            conn.segments.append(Segment(at, None, conn.elapsed(at)))
 
     # -- sync events ----------------------------------------------------------------------
     def _sync_events(
