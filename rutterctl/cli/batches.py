@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson
+from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson, command_prefix, shown_name
 
 
 def batches(
@@ -29,7 +29,11 @@ def batches(
     report = get_status(deps.gateway(), resolved.access_token, deps.now, with_store=False)
     if output is TableOrJson.json:
         jsonout.write_json(documents.batches_document(report), deps.out)
-    elif deps.out_is_tty:
-        batches_view.render_rich(report, deps.out, color=deps.color, context=deps.context_label())
     else:
-        batches_view.render_plain(report, deps.out, context=deps.context_label())
+        hints = {"connection": shown_name(connection, resolved), "prefix": command_prefix(deps)}
+        if deps.out_is_tty:
+            batches_view.render_rich(
+                report, deps.out, color=deps.color, context=deps.context_label(), **hints
+            )
+        else:
+            batches_view.render_plain(report, deps.out, context=deps.context_label(), **hints)

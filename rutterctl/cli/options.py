@@ -9,7 +9,24 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    pass
+    from rutterctl.cli.deps import Deps
+    from rutterctl.domain.resolve import ResolvedConnection
+
+
+def shown_name(typed: str, resolved: ResolvedConnection) -> str:
+    """The connection as hints name it: what the user typed (an alias, an id), except an
+    access token, which is a secret: then its connection id."""
+    typed = typed.strip()
+    return resolved.connection_id if typed == resolved.access_token else typed
+
+
+def command_prefix(deps: Deps) -> str:
+    """How a hint's command starts: `rutterctl`, or `rutterctl --profile prod` when another
+    profile than the default is selected, so the command can be pasted as it is."""
+    import shlex
+
+    profile = deps.profile_settings().profile
+    return "rutterctl" if profile == "default" else f"rutterctl --profile {shlex.quote(profile)}"
 
 
 def group(name: str, help: str) -> typer.Typer:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson
+from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson, command_prefix, shown_name
 
 
 def status(
@@ -43,10 +43,14 @@ def status(
         deps.warn(f"warning: {warning}")
     if output is TableOrJson.json:
         jsonout.write_json(documents.status_document(report), deps.out)
-    elif deps.out_is_tty:
-        status_view.render_rich(report, deps.out, color=deps.color, context=deps.context_label())
     else:
-        status_view.render_plain(report, deps.out, context=deps.context_label())
+        hints = {"connection": shown_name(connection, resolved), "prefix": command_prefix(deps)}
+        if deps.out_is_tty:
+            status_view.render_rich(
+                report, deps.out, color=deps.color, context=deps.context_label(), **hints
+            )
+        else:
+            status_view.render_plain(report, deps.out, context=deps.context_label(), **hints)
     if exit_status:
         code = exit_code_for_stage(report.stage.value)
         if code:

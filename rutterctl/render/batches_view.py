@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rutterctl.domain.batches import (
     COMPLETED,
@@ -21,7 +21,12 @@ from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import Priority, Timestamp
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import term, timefmt
+from rutterctl.render.documents import command
+from rutterctl.render.layout import Column, Pair, cells, pair_lines, print_table
 from rutterctl.render.plain import printable, write_pairs, write_tsv
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleRenderable
 
 STATUS_STYLE = {
     COMPLETED: "green",
@@ -30,6 +35,13 @@ STATUS_STYLE = {
     FAILED: "bold red",
 }
 ENTITY_HEADER = ["entity", "priority", "status", "oldest", "newest"]
+ENTITY_COLUMNS = [
+    Column("entity", "entity"),
+    Column("priority", "priority", whole=False, min_width=12),
+    Column("status", "status"),
+    Column("oldest", "oldest", priority=1),
+    Column("newest", "newest", priority=1),
+]
 
 
 def format_priority(priority: Priority) -> str:
@@ -84,13 +96,15 @@ def _entity_rows(view: BatchView) -> list[list[str]]:
     ]
 
 
-def _header(report: StatusReport, context: str) -> list[tuple[str, str]]:
+def _header(
+    report: StatusReport, context: str, connection: str | None, prefix: str
+) -> list[tuple[str, str]]:
     s = report.status
     configured = batching_configured(s)
     return [
         ("connection", s.connection_id),
         ("answered by", context),
-        ("stage", _stage(report)),
+        ("stage", _stage(report, connection or s.connection_id, prefix)),
         (
             "batches",
             f"{report.batches_completed} of {report.batches_total} completed"
@@ -100,16 +114,18 @@ def _header(report: StatusReport, context: str) -> list[tuple[str, str]]:
     ]
 
 
-PAUSED = {
-    Stage.DISABLED: "nothing syncs while it is disabled (`rutterctl reasons CONNECTION` says why)",
-    Stage.NEEDS_UPDATE: "nothing syncs until the merchant re-authenticates through link_url",
-}
-
-
-def _stage(report: StatusReport) -> str:
+def _stage(report: StatusReport, connection: str, prefix: str) -> str:
     """The stage; for a paused connection, also that nothing syncs, whatever the batches say."""
-    paused = PAUSED.get(report.stage)
-    return f"{report.stage.value}: {paused}" if paused else report.stage.value
+    if report.stage is Stage.DISABLED:
+        why = command("reasons CONNECTION", connection=connection, prefix=prefix)
+        return f"{report.stage.value}: nothing syncs while it is disabled (`{why}` says why)"
+    if report.stage is Stage.NEEDS_UPDATE:
+        link = report.status.link_url or "link_url (not given by Rutter)"
+        return (
+            f"{report.stage.value}: nothing syncs until the merchant re-authenticates "
+            f"through {link}"
+        )
+    return report.stage.value
 
 
 def _ongoing_state(report: StatusReport) -> str:
@@ -132,8 +148,15 @@ def _day(ts: Timestamp, shown: str) -> str:
     return shown[:10] if ts.parsed is not None else shown
 
 
-def render_plain(report: StatusReport, out: TextIO, *, context: str) -> None:
-    write_pairs(_header(report, context), out)
+def render_plain(
+    report: StatusReport,
+    out: TextIO,
+    *,
+    context: str,
+    connection: str | None = None,
+    prefix: str = "rutterctl",
+) -> None:
+    write_pairs(_header(report, context, connection, prefix), out)
     for view in batch_views(report.status):
         out.write(f"\n{_title(view)}\n")
         if view.entities:
@@ -141,54 +164,78 @@ def render_plain(report: StatusReport, out: TextIO, *, context: str) -> None:
     out.write(f"\n{_ongoing(report)}\n")
 
 
-def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str) -> None:
-    """A heading with a progress bar per batch, then its entities; dates shortened to days."""
+def render_rich(
+    report: StatusReport,
+    out: TextIO,
+    *,
+    color: bool,
+    context: str,
+    connection: str | None = None,
+    prefix: str = "rutterctl",
+) -> None:
+    """A heading with a progress bar per batch, then its entities; dates shortened to days.
+    Laid out by render/layout.py: nothing whole is cut at any width."""
+    from rich.text import Text
+
+    console = term.console(out, color=color)
+    width = console.width
+    header = [
+        Pair(key, printable(value), whole=key == "connection")
+        for key, value in _header(report, context, connection, prefix)
+    ]
+    for label, line in pair_lines(header, width):
+        console.print(Text.assemble((label, "bold"), line), soft_wrap=True)
+    for view in batch_views(report.status):
+        console.print()
+        _batch_heading(console, view, width)
+        if not view.entities:
+            continue
+        rows = [
+            [printable(row[0]), printable(row[1]), printable(row[2]),
+             printable(_day(entity.oldest, row[3])), printable(_day(entity.newest, row[4]))]
+            for entity, row in zip(view.entities, _entity_rows(view), strict=True)
+        ]  # fmt: skip
+        styles = {"status": {row[2]: STATUS_STYLE.get(row[2], "yellow") for row in rows}}
+        print_table(console, ENTITY_COLUMNS, rows, width=width, styles=styles)
+    console.print()
+    state = _ongoing_state(report)
+    style = {ONGOING_ACTIVE: "green", ONGOING_PAUSED: "yellow"}.get(state, "dim")
+    for line in _wrapped(_ongoing(report), width):
+        console.print(Text(line, style=style), soft_wrap=True)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    from rutterctl.render.layout import wrap_words
+
+    return wrap_words(text, width)
+
+
+def _batch_heading(console: Console, view: BatchView, width: int) -> None:
+    """`batch 1 ━━━━━━━━ 2/2 COMPLETED last 6 months, fires INITIAL_UPDATE`: the details go on
+    their own line when the terminal has no room for them beside the bar."""
     from rich.progress_bar import ProgressBar
     from rich.table import Table
     from rich.text import Text
 
-    console = term.console(out, color=color)
-    header = Table.grid(padding=(0, 2))
-    header.add_column(style="bold")
-    header.add_column()
-    for key, value in _header(report, context):
-        header.add_row(key, Text(printable(value)))
-    console.print(header)
-    for view in batch_views(report.status):
-        heading = Table.grid(padding=(0, 1))
-        for _ in range(5):
-            heading.add_column()
-        heading.add_row(
-            Text(
-                "implicit batch" if view.batch_num is None else f"batch {view.batch_num}",
-                style="bold",
-            ),
-            ProgressBar(
-                total=max(1, len(view.entities)), completed=view.entities_completed, width=20
-            ),
-            # The bar counts completed entities: say so, or a batch whose entities are all
-            # running would look as if it had not started.
-            Text(f"{view.entities_completed}/{len(view.entities)}"),
-            Text(view.status, style=STATUS_STYLE.get(view.status, "yellow")),
-            Text(_details(view), style="dim"),
-        )
-        console.print()
-        console.print(heading)
-        if not view.entities:
-            continue
-        table = Table(header_style="bold", box=None, padding=(0, 1), pad_edge=False)
-        for name in ENTITY_HEADER:
-            table.add_column(name)
-        for entity, row in zip(view.entities, _entity_rows(view), strict=True):
-            table.add_row(
-                Text(printable(row[0])),
-                Text(printable(row[1])),
-                Text(printable(row[2]), style=STATUS_STYLE.get(row[2], "yellow")),
-                Text(printable(_day(entity.oldest, row[3]))),
-                Text(printable(_day(entity.newest, row[4]))),
-            )
-        console.print(table)
-    console.print()
-    state = _ongoing_state(report)
-    style = {ONGOING_ACTIVE: "green", ONGOING_PAUSED: "yellow"}.get(state, "dim")
-    console.print(Text(_ongoing(report), style=style))
+    name = "implicit batch" if view.batch_num is None else f"batch {view.batch_num}"
+    # The bar counts completed entities: say so, or a batch whose entities are all running
+    # would look as if it had not started.
+    count = f"{view.entities_completed}/{len(view.entities)}"
+    details = _details(view)
+    bar = 20
+    fixed = cells(name) + bar + cells(count) + cells(view.status) + 3
+    beside = fixed + 1 + cells(details) <= width
+    heading = Table.grid(padding=(0, 1))
+    for _ in range(5 if beside else 4):
+        heading.add_column(no_wrap=True)
+    cells_: list[ConsoleRenderable] = [
+        Text(name, style="bold"),
+        ProgressBar(total=max(1, len(view.entities)), completed=view.entities_completed, width=bar),
+        Text(count),
+        Text(view.status, style=STATUS_STYLE.get(view.status, "yellow")),
+    ]
+    heading.add_row(*cells_, *([Text(details, style="dim")] if beside else []))
+    console.print(heading)
+    if not beside:
+        for line in _wrapped(details, width - 2):
+            console.print(Text("  " + line, style="dim"), soft_wrap=True)

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from rutterctl.domain.models import ConnectionSummary, StoreInfo, Timestamp
 from rutterctl.render import term, timefmt
 from rutterctl.render.jsonout import dumps_line, write_json
+from rutterctl.render.layout import Column, print_table
 from rutterctl.render.plain import printable, write_tsv
 
 # The `connections list -o json|ndjson|csv` contract, in order (documented in the README).
@@ -29,12 +30,25 @@ CONNECTION_KEYS = (
     "stage",
     "error",
 )
-# Never wrapped on a terminal: ids are copied, stages matched by eye, ages are short; the
-# other columns give way (an unmasked token folds rather than being cut).
-NO_WRAP = {"id", "connection_id", "stage", "created_at", "updated_at"}
-# Headings on a terminal; piped output keeps the keys of the json contract as its header.
-HEADINGS = {"created_at": "created", "updated_at": "updated", "access_token": "token"}
-HEADINGS |= {"store_name": "store", "connection_id": "connection"}
+# The terminal layout (render/layout.py's rule): ids, stages, store names and tokens are whole;
+# when the terminal is narrow the timestamps go first, then the platform, the token, the store.
+# An error is prose and wraps. Piped output keeps the keys of the json contract as its header.
+TTY_COLUMNS = {
+    c.key: c
+    for c in (
+        Column("id", "id"),
+        Column("platform", "platform", priority=3),
+        Column("created_at", "created", priority=4),
+        Column("updated_at", "updated", priority=4),
+        Column("access_token", "token", priority=2),
+        Column("store_name", "store", priority=2),
+        Column("stage", "stage"),
+        Column("error", "error", priority=1, whole=False, min_width=24),
+        Column("name", "name"),
+        Column("connection_id", "connection"),
+        Column("base_url", "base url", priority=1),
+    )
+}
 STAGE_STYLE = {
     "DISABLED": "bold red",
     "NEEDS_UPDATE": "bold yellow",
@@ -158,35 +172,14 @@ def write_table(
     if not tty:
         write_tsv(header, rows, out)
         return
-    from rich.table import Table
-    from rich.text import Text
-
     console = term.console(out, color=color)
-    table = Table(
-        header_style="bold",
-        box=None,
-        padding=(0, 1),
-        pad_edge=False,
+    print_table(
+        console,
+        [TTY_COLUMNS[name] for name in header],
+        [[printable(value) for value in row] for row in rows],
+        styles=styles,
         title=f"answered by {caption}" if caption else None,
-        title_justify="left",
-        title_style="dim",
     )
-    for name in header:
-        # Ids stay whole (people copy them); the other columns wrap on a narrow terminal.
-        table.add_column(
-            HEADINGS.get(name, name),
-            no_wrap=name in NO_WRAP,
-            overflow="fold",
-        )
-    by_column = styles or {}
-    for row in rows:
-        table.add_row(
-            *(
-                Text(printable(value), style=by_column.get(name, {}).get(value, ""))
-                for name, value in zip(header, row, strict=True)
-            )
-        )
-    console.print(table)
 
 
 ALIAS_KEYS = ("name", "connection_id", "access_token", "base_url")

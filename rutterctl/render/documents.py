@@ -11,9 +11,61 @@ from rutterctl.domain.batches import (
     batching_configured,
     ongoing_state,
 )
+from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import ConnectionStatus
 from rutterctl.domain.status import StatusReport
 from rutterctl.render.timefmt import rfc3339
+
+PLACEHOLDER = "`rutterctl "
+
+
+def command(words: str, *, connection: str | None = None, prefix: str = "rutterctl") -> str:
+    """A command to copy: `prefix` (`rutterctl --profile prod` off the default profile) and
+    `words`, with CONNECTION replaced by what the user typed (shell-quoted)."""
+    import shlex
+
+    text = f"{prefix} {words}"
+    if connection is not None:
+        text = text.replace("CONNECTION", shlex.quote(connection))
+    return text
+
+
+def readable(report: StatusReport) -> bool:
+    """Whether data can be read now: Rutter's is_ready stays true on a connection that is
+    disabled or needs an update, whose data endpoints then refuse."""
+    return report.stage in (Stage.HISTORICAL_SYNC, Stage.ONGOING_SYNC)
+
+
+def next_step(
+    report: StatusReport,
+    *,
+    connection: str | None = None,
+    prefix: str = "rutterctl",
+    with_link: bool = True,
+) -> str:
+    """The stage's next step with the real values: the connection as typed (else its id),
+    the profile, the link_url (unless a view shows it on its own line: `with_link` False);
+    for a stale ongoing connection, what to check."""
+    import shlex
+
+    s = report.status
+    name = connection or s.connection_id
+    if report.stage is Stage.ONGOING_SYNC and report.warnings:
+        again = command("status CONNECTION", connection=name, prefix=prefix)
+        return (
+            "Check the store is online and its platform reachable (syncing has stopped); "
+            f"run `{again}` in 10 minutes, and if the last sync has not moved, contact "
+            f"Rutter support with connection id {s.connection_id}."
+        )
+    text = report.info.next_step.replace(PLACEHOLDER, f"`{prefix} ")
+    text = text.replace("CONNECTION", shlex.quote(name))
+    if s.link_url and with_link:
+        text = text.replace("the link_url", s.link_url).replace("link_url", s.link_url)
+    elif s.link_url:
+        text = text.replace("the link_url", "the link_url below").replace(
+            "through link_url", "through the link_url below"
+        )
+    return text
 
 
 def batch_documents(status: ConnectionStatus, *, implicit: bool) -> list[dict[str, Any]]:
@@ -67,7 +119,7 @@ def status_document(report: StatusReport) -> dict[str, Any]:
         "store_domain": report.store.store_domain if report.store else None,
         "stage": report.stage.value,
         "stage_meaning": report.info.meaning,
-        "next_step": report.info.next_step,
+        "next_step": next_step(report),
         "is_ready": s.is_ready,
         "needs_update": s.needs_update,
         "is_disabled": s.is_disabled,

@@ -91,7 +91,9 @@ def _need(column: Column, values: Sequence[str]) -> tuple[int, int]:
     natural = max([cells(column.heading)] + [cells(v) for v in values])
     if column.whole:
         return natural, natural
-    floor = min(natural, max(column.min_width, cells(column.heading)))
+    # Wrapping breaks at spaces only: the longest word is a floor too (an id, a reason name).
+    longest = max([0] + [_longest_word(v) for v in values])
+    floor = min(natural, max(column.min_width, cells(column.heading), longest))
     return floor, natural
 
 

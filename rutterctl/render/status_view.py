@@ -7,6 +7,8 @@ from typing import TextIO
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import term, timefmt
+from rutterctl.render.documents import next_step, readable
+from rutterctl.render.layout import Column, Pair, pair_lines, print_table
 from rutterctl.render.plain import printable, write_pairs, write_tsv
 
 STAGE_STYLE = {
@@ -18,8 +20,20 @@ STAGE_STYLE = {
 }
 
 
-def summary_rows(report: StatusReport, context: str) -> list[tuple[str, str]]:
-    """`context` names the profile and environment that answered (production vs sandbox)."""
+def _ready(report: StatusReport) -> str:
+    """Whether data can be read now; Rutter's is_ready alone says yes on a paused connection."""
+    if readable(report):
+        return "yes"
+    if report.status.is_ready:
+        return f"no: {report.stage.value} (Rutter's is_ready is true, but data cannot be read)"
+    return "no"
+
+
+def summary_rows(
+    report: StatusReport, context: str, *, connection: str | None = None, prefix: str = "rutterctl"
+) -> list[tuple[str, str]]:
+    """`context` names the profile and environment that answered (production vs sandbox);
+    `connection` is the name the user typed and `prefix` the command to copy, for the hints."""
     s = report.status
     now = report.checked_at
     rows = [
@@ -32,9 +46,9 @@ def summary_rows(report: StatusReport, context: str) -> list[tuple[str, str]]:
         rows.append(("store", f"{name} ({domain})" if name and domain else (name or domain or "")))
     rows += [
         ("stage", f"{report.stage.value}: {report.info.meaning}"),
-        ("next step", report.info.next_step),
+        ("next step", next_step(report, connection=connection, prefix=prefix, with_link=False)),
         ("ended by", report.info.ends_with),
-        ("ready", "yes" if s.is_ready else "no"),
+        ("ready", _ready(report)),
         ("created", timefmt.show(s.created_at, now, never="unknown")),
         ("last sync", timefmt.show(s.last_sync_completed_at, now)),
         ("history", "complete" if s.historical_sync_completed else "in progress"),
@@ -66,35 +80,55 @@ def entity_rows(report: StatusReport) -> list[list[str]]:
 
 
 ENTITY_HEADER = ["entity", "ready", "synced", "oldest", "newest"]
+ENTITY_COLUMNS = [
+    Column("entity", "entity"),
+    Column("ready", "ready"),
+    Column("synced", "synced", justify="right"),
+    Column("oldest", "oldest", priority=1),
+    Column("newest", "newest", priority=1),
+]
+WHOLE = {"connection", "link_url", "store", "platform", "disabled reason"}
 
 
-def render_plain(report: StatusReport, out: TextIO, *, context: str) -> None:
+def render_plain(
+    report: StatusReport,
+    out: TextIO,
+    *,
+    context: str,
+    connection: str | None = None,
+    prefix: str = "rutterctl",
+) -> None:
     """No ANSI, no box drawing: `key: value` lines, then the entities tab-separated."""
-    write_pairs(summary_rows(report, context), out)
+    write_pairs(summary_rows(report, context, connection=connection, prefix=prefix), out)
     entities = entity_rows(report)
     if entities:
         out.write("\n")
         write_tsv(ENTITY_HEADER, entities, out)
 
 
-def render_rich(report: StatusReport, out: TextIO, *, color: bool, context: str) -> None:
-    from rich.table import Table
+def render_rich(
+    report: StatusReport,
+    out: TextIO,
+    *,
+    color: bool,
+    context: str,
+    connection: str | None = None,
+    prefix: str = "rutterctl",
+) -> None:
+    """Key/value lines wrapped to the terminal (render/layout.py), link_url whole on its own
+    line when it does not fit beside its key; then the entities."""
     from rich.text import Text
 
     console = term.console(out, color=color)
-    summary = Table.grid(padding=(0, 2))
-    summary.add_column(style="bold")
-    summary.add_column()
-    for key, value in summary_rows(report, context):
+    rows = summary_rows(report, context, connection=connection, prefix=prefix)
+    pairs = [Pair(key, value, whole=key in WHOLE) for key, value in rows]
+    key = ""
+    for label, line in pair_lines(pairs, console.width):
+        key = label.strip() or key  # continuation lines carry no key
         style = STAGE_STYLE[report.stage] if key == "stage" else ""
-        summary.add_row(key, Text(value, style=style))
-    console.print(summary)
+        console.print(Text.assemble((label, "bold"), (line, style)), soft_wrap=True)
     entities = entity_rows(report)
     if entities:
-        table = Table(title="entities", title_justify="left", header_style="bold")
-        for name in ENTITY_HEADER:
-            table.add_column(name, justify="right" if name == "synced" else "left")
-        for row in entities:
-            ready_style = "green" if row[1] == "yes" else "yellow"
-            table.add_row(Text(row[0]), Text(row[1], style=ready_style), *map(Text, row[2:]))
-        console.print(table)
+        console.print(Text("entities", style="italic"))
+        ready = {"yes": "green", "no": "yellow"}
+        print_table(console, ENTITY_COLUMNS, entities, styles={"ready": ready})

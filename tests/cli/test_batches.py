@@ -503,12 +503,12 @@ def test_unsupported_output_is_a_usage_error() -> None:
         (
             {"disabled": True, "reason": "SHOP_IS_LOCKED"},
             "DISABLED",
-            "nothing syncs while it is disabled (`rutterctl reasons CONNECTION` says why)",
+            f"nothing syncs while it is disabled (`rutterctl reasons {CONNECTION_ID}` says why)",
         ),
         (
             {"needs_update": True},
             "NEEDS_UPDATE",
-            "nothing syncs until the merchant re-authenticates through link_url",
+            f"nothing syncs until the merchant re-authenticates through {builders.LINK_URL}",
         ),
     ],
 )
