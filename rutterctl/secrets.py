@@ -2,11 +2,15 @@
 
 Every secret the process handles is registered here, and every line written to stderr or to
 the debug trace passes through `redact`, so a secret echoed back by Rutter in an error message,
-or embedded in a URL, is masked even where no code expected it.
+or embedded in a URL, is masked even where no code expected it. Besides the registered values,
+`redact` finds credentials by their shape: an `Authorization` value (`Basic <base64>`,
+`Bearer <token>`) and an `access_token` parameter, whatever the server or a proxy echoed.
 """
 
 from __future__ import annotations
 
+import base64
+import re
 import threading
 
 _lock = threading.Lock()
@@ -23,10 +27,30 @@ def mask(value: str) -> str:
     return "****" + value[-4:]
 
 
+# `Basic dXNlcjpwYXNz`, `Bearer eyJ...`: the scheme stays, the credential goes. Base64 and
+# token68 alphabets (RFC 7235), so a URL-safe or unpadded encoding is caught too.
+_AUTHORIZATION = re.compile(r"(?i)\b(basic|bearer)(\s+|%20|\+)([A-Za-z0-9+/._~=-]{8,})")
+# An access token wherever it is named: `access_token=...`, `"access_token": "..."`.
+_ACCESS_TOKEN = re.compile(
+    r"""(?i)(access_token["']?\s*(?:=|:|%3D)\s*["']?)([A-Za-z0-9._~+/-]{8,})"""
+)
+
+
 def register(value: str) -> None:
     if len(value) >= _MIN_SECRET_LEN:
         with _lock:
             _known.add(value)
+
+
+def register_credentials(client_id: str, client_secret: str) -> None:
+    """The secret, and every encoding of `id:secret` an Authorization header can carry: a
+    server that echoes the header (or just its value) must not print the pair decoded-able."""
+    register(client_secret)
+    pair = f"{client_id}:{client_secret}".encode()
+    for encoded in (base64.b64encode(pair), base64.urlsafe_b64encode(pair)):
+        text = encoded.decode("ascii")
+        register(text)
+        register(text.rstrip("="))
 
 
 def redact(text: str) -> str:
@@ -35,7 +59,27 @@ def redact(text: str) -> str:
     for value in known:
         if value in text:
             text = text.replace(value, mask(value))
+    if "asic" in text or "earer" in text or "ASIC" in text or "EARER" in text:
+        text = _AUTHORIZATION.sub(_mask_authorization, text)
+    if "ccess_token" in text or "CCESS_TOKEN" in text:
+        text = _ACCESS_TOKEN.sub(lambda m: m.group(1) + _masked(m.group(2)), text)
     return text
+
+
+def _mask_authorization(match: re.Match[str]) -> str:
+    value = match.group(3)
+    # "Basic authentication failed" is prose, not a credential: a credential has a digit or
+    # a base64 symbol in it, upper and lower case after its first letter (base64), or is too
+    # long to be a word.
+    word = value[1:].islower() or value[1:].isupper()
+    if len(value) < 20 and word and not re.search(r"[0-9+/=]", value):
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}{_masked(value)}"
+
+
+def _masked(value: str) -> str:
+    # Already masked by the registered values (`****abcd`): leave it as it is.
+    return value if value.startswith("****") else mask(value)
 
 
 class Secret:

@@ -1,9 +1,13 @@
-"""The HTTP client: Basic auth, version header, pacing, retries, classification, debug trace."""
+"""The HTTP client: Basic auth, version header, pacing, retries, classification, debug trace.
+
+Everything a server sends is bounded (`rutterctl.api.limits`): the decoded body size, the
+time for the whole request (connect, headers and body), and the shape of its JSON. Passing a
+bound is an `Unavailable` error naming the limit, retried like a 5xx.
+"""
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -15,11 +19,18 @@ from urllib.parse import urlsplit
 import httpx
 
 from rutterctl import __version__
+from rutterctl.api import limits
 from rutterctl.api.errors import classify, is_definitive
 from rutterctl.api.pacing import Pacer
 from rutterctl.api.retry import RetryPolicy, is_retryable_status, parse_retry_after
-from rutterctl.errors import ApiError, CredentialsMissing, Unavailable, UsageError
-from rutterctl.secrets import Secret, mask, redact
+from rutterctl.errors import (
+    ApiError,
+    CredentialsMissing,
+    CredentialsRejected,
+    Unavailable,
+    UsageError,
+)
+from rutterctl.secrets import Secret, mask, redact, register_credentials
 
 Transport = httpx.BaseTransport
 REQUEST_ID_HEADER = "X-Rutter-Request-ID"
@@ -31,11 +42,16 @@ class ClientConfig:
     api_version: str
     client_id: str | None
     client_secret: Secret | None
-    timeout: float = 30.0
+    timeout: float = 30.0  # the read timeout: the longest silence between two reads
     connect_timeout: float = 5.0
     rate_limit: int = 500
     rate_window: float = 10.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    request_timeout: float = 120.0  # one request in all: connect, headers and body
+    max_body: int = limits.DEFAULT_MAX_BODY  # decoded bytes
+    ca_bundle: str | None = None  # a private CA (PEM file or hashed directory), for https
+    # For the proxy (HTTPS_PROXY, NO_PROXY...) and SSL_CERT_FILE / SSL_CERT_DIR.
+    environ: Mapping[str, str] = field(default_factory=dict)
 
 
 def _ignore(_: str) -> None:
@@ -55,6 +71,8 @@ class Hooks:
     # A `monotonic` instant past which no retry is started (wait-ready's --timeout): the
     # error that would have been retried is raised instead, with its code and request id.
     deadline: float | None = None
+    # access token Rutter rejected -> the token to retry with once, or None (see get_reply).
+    refresh_token: Callable[[str], str | None] | None = None
 
 
 def is_loopback(host: str) -> bool:
@@ -81,6 +99,21 @@ class RutterClient:
                 f"refusing to send credentials over plain http to {parts.hostname}",
                 hint="use an https:// base URL; plain http is only allowed to a loopback address",
             )
+        for name, value in (("X-Rutter-Version", config.api_version),):
+            if not value.isprintable():
+                raise UsageError(
+                    f"the {name} header value {value!r} holds control characters",
+                    hint="set RUTTER_API_VERSION (or the profile's api_version) to a date "
+                    "like 2023-03-14",
+                )
+        if config.client_id and config.client_secret is not None:
+            register_credentials(config.client_id, config.client_secret.reveal())
+        if transport is None:
+            from rutterctl.api import network
+
+            transport = network.transport(
+                config.base_url, config.environ, ca_bundle=config.ca_bundle
+            )
         self.config = config
         self.hooks = hooks or Hooks()
         self.pacer = pacer or Pacer(
@@ -98,6 +131,7 @@ class RutterClient:
                 "X-Rutter-Version": config.api_version,
                 "User-Agent": f"rutterctl/{__version__}",
                 "Accept": "application/json",
+                "Accept-Encoding": limits.ACCEPT_ENCODING,  # what limits.py can undo, bounded
             },
         )
 
@@ -126,6 +160,19 @@ class RutterClient:
     def get_reply(self, path: str, params: Mapping[str, str] | None = None) -> Reply:
         """Like `get`, keeping the status and request id so that a caller that cannot use the
         body (an unexpected shape) can still name the request id in its error."""
+        try:
+            return self._get_reply(path, params)
+        except CredentialsRejected:
+            # An access token from a cache can have been invalidated and rotated: the hook
+            # looks the connection up once more and names the token to retry with, if any.
+            token = (params or {}).get("access_token")
+            refresh = self.hooks.refresh_token
+            fresh = refresh(token) if token and refresh is not None else None
+            if fresh is None:
+                raise
+            return self._get_reply(path, {**(params or {}), "access_token": fresh})
+
+    def _get_reply(self, path: str, params: Mapping[str, str] | None) -> Reply:
         auth = self._auth()
         policy = self.config.retry
         query = {k: v for k, v in (params or {}).items() if v is not None}
@@ -179,31 +226,52 @@ class RutterClient:
         self, path: str, query: Mapping[str, str], auth: httpx.BasicAuth, shown: str
     ) -> Reply | _Retry:
         """One request: its body, a retryable failure, or a raised definitive error."""
-        started = self.hooks.monotonic()
+        from rutterctl.api import network
+
+        clock = self.hooks.monotonic
+        started = clock()
+        deadline = started + self.config.request_timeout
+        # The command's deadline (wait-ready --timeout) bounds a request started before it; one
+        # the command chose to make at or past it (a last poll) has its own timeout only.
+        commanded = self.hooks.deadline is not None and started < self.hooks.deadline < deadline
+        if commanded:
+            assert self.hooks.deadline is not None
+            deadline = self.hooks.deadline
+        # Real sockets are bounded on the real clock; the hooks' clock may be a test's.
+        network.set_deadline(time.monotonic() + max(0.0, deadline - started))
         try:
             with self._http.stream("GET", path, params=query, auth=auth) as response:
-                content = _read(response)
-        except httpx.TransportError as exc:
-            self._trace(f"GET {shown} -> {type(exc).__name__} after {self._ms(started)} ms")
-            host = urlsplit(self.config.base_url).hostname
-            error = Unavailable(
-                f"could not reach Rutter at {host} ({type(exc).__name__})",
-                hint="check the network and the base URL, then try again",
-            )
-            return _Retry(error, type(exc).__name__, None)
+                # A transport that builds the whole response (httpx.MockTransport) has had
+                # httpx decode it already; a network or WSGI one streams it raw.
+                whole = response.is_stream_consumed
+                content: bytes | None = limits.read_bounded(
+                    [response.content] if whole else response.iter_raw(),
+                    None if whole else response.headers.get("content-encoding"),
+                    limit=self.config.max_body,
+                    expired=lambda: clock() >= deadline,
+                )
+        except limits.Undecodable as exc:
+            content, undecodable = None, str(exc)
+        except (limits.TooLarge, limits.TooSlow, httpx.TransportError) as exc:
+            return self._failed(exc, shown, started, deadline, commanded)
+        else:
+            undecodable = ""
+        finally:
+            network.set_deadline(None)
         request_id = response.headers.get(REQUEST_ID_HEADER)
         status = response.status_code
         self._trace(
             f"GET {shown} -> {status} in {self._ms(started)} ms (request id {request_id or 'none'})"
         )
-        body, readable = _parse(content)
+        body, why = limits.parse_json(content) if content is not None else (None, undecodable)
+        readable = why is None
         ok = 200 <= status < 300
         if ok and readable:
             return Reply(body, status, request_id)
         retry_after = parse_retry_after(response.headers.get("Retry-After"), self.hooks.now())
         if ok:  # a 2xx whose body is not JSON: an HTML proxy page, a truncated document
             error = Unavailable(
-                f"Rutter answered with a body that is {_unreadable(response, content)}",
+                f"Rutter answered with a body that is {_unreadable(response, content, why)}",
                 status=status,
                 request_id=request_id,
                 hint="a proxy or an outage may be in the way; try again shortly",
@@ -217,6 +285,63 @@ class RutterClient:
         if not is_retryable_status(status):
             raise classified
         return _Retry(classified, f"HTTP {status}", retry_after)
+
+    def _failed(
+        self, exc: Exception, shown: str, started: float, deadline: float, commanded: bool
+    ) -> _Retry:
+        """A request that got no usable answer: unreachable, too slow or too large."""
+        from rutterctl.api import tls
+
+        kind = type(exc).__name__
+        self._trace(f"GET {shown} -> {kind} after {self._ms(started)} ms")
+        cfg = self.config
+        host = urlsplit(cfg.base_url).hostname
+        late = isinstance(exc, limits.TooSlow) or (
+            isinstance(exc, httpx.TimeoutException) and self.hooks.monotonic() >= deadline - 0.05
+        )
+        connect = isinstance(exc, httpx.ConnectError)
+        untrusted = tls.is_verification_failure(exc) if connect else None
+        if untrusted is not None:
+            # Not retried: the same certificate comes back on every attempt.
+            raise Unavailable(
+                f"the TLS certificate of {host} is not trusted ({untrusted})", hint=tls.TRUST_HINT
+            )
+        if isinstance(exc, limits.TooLarge):
+            error = Unavailable(
+                f"Rutter's answer was larger than the {_size(cfg.max_body)} limit (max_body)",
+                hint="a proxy may be in the way; if the answer is real, raise the limit with "
+                "RUTTERCTL_MAX_BODY or `rutterctl config set max_body 64MiB`",
+            )
+            return _Retry(error, "answer too large", None)
+        if late and commanded:
+            error = Unavailable(
+                f"Rutter's answer from {host} had not arrived when the command's deadline passed",
+                hint="the server is slow or a proxy is holding the request",
+            )
+            return _Retry(error, "deadline passed", None)
+        if late:
+            error = Unavailable(
+                f"Rutter's answer from {host} took longer than the {cfg.request_timeout:g}s "
+                "request timeout (request_timeout)",
+                hint="the server is slow or a proxy is holding the request; "
+                "RUTTERCTL_REQUEST_TIMEOUT raises the limit",
+            )
+            return _Retry(error, "request timeout", None)
+        if isinstance(exc, httpx.ReadTimeout):
+            error = Unavailable(
+                f"Rutter at {host} sent nothing for {cfg.timeout:g}s (read timeout)",
+                hint="the server is slow or a proxy is holding the request; "
+                "RUTTERCTL_TIMEOUT raises the limit",
+            )
+            return _Retry(error, kind, None)
+        via = " through the proxy" if isinstance(exc, httpx.ProxyError) else ""
+        error = Unavailable(
+            f"could not reach Rutter at {host}{via} ({kind})",
+            hint="check the network, the proxy settings and the base URL, then try again"
+            if via
+            else "check the network and the base URL, then try again",
+        )
+        return _Retry(error, kind, None)
 
     def _shown(self, path: str, query: Mapping[str, str]) -> str:
         shown = f"{self._prefix}{path}"
@@ -263,27 +388,15 @@ class _Retry:
     retry_after: float | None
 
 
-def _read(response: httpx.Response) -> bytes | None:
-    """The body, or None when its content encoding cannot be undone (a truncated gzip
-    stream, say): an unreadable body like any other, not an unexpected error."""
-    try:
-        return response.read()
-    except httpx.DecodingError:
-        return None
-
-
-def _parse(content: bytes | None) -> tuple[Any, bool]:
-    if content is None:
-        return None, False
-    try:
-        return json.loads(content), True
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
-        return None, False
-
-
-def _unreadable(response: httpx.Response, content: bytes | None) -> str:
+def _unreadable(response: httpx.Response, content: bytes | None, why: str | None) -> str:
     kind = response.headers.get("content-type") or "no content type"
     if content is None:
-        encoding = response.headers.get("content-encoding") or "unknown"
-        return f"not JSON ({kind}; its {encoding} content encoding could not be decoded)"
-    return f"not JSON ({kind}, {len(content)} bytes)"
+        return f"not JSON ({kind}; {why})"
+    return f"{why or 'not JSON'} ({kind}, {len(content)} bytes)"
+
+
+def _size(limit: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size and limit % size == 0:
+            return f"{limit // size} {unit}"
+    return f"{limit} bytes"
