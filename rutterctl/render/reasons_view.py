@@ -9,6 +9,7 @@ from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.reasons import DISCLAIMER, Reason
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import term
+from rutterctl.render.layout import Pair, pair_lines, wrap_words
 from rutterctl.render.plain import printable, write_pairs
 
 STAGE_STYLE = {Stage.DISABLED.value: "bold red", Stage.NEEDS_UPDATE.value: "bold yellow"}
@@ -56,29 +57,25 @@ def catalogue_plain(entries: Sequence[Reason], out: TextIO) -> None:
 
 
 def catalogue_rich(entries: Sequence[Reason], out: TextIO, *, color: bool) -> None:
-    """One block per reason, the name as its heading.
-
-    Not a five-column table: at 80 columns rich cut the names with an ellipsis
-    ("SHOP_IS_DISA…"), and the exact name is what an operator matches against Rutter's enum.
-    """
-    from rich.padding import Padding
-    from rich.table import Table
+    """One block per reason, the name as its heading, explanations wrapped at words beside
+    their keys (render/layout.py): the exact name is what an operator matches against
+    Rutter's enum, so it is never cut."""
     from rich.text import Text
 
     console = term.console(out, color=color)
-    console.print(Text(f"note: {DISCLAIMER}", style="dim"))
+    for line in wrap_words(f"note: {DISCLAIMER}", console.width):
+        console.print(Text(line, style="dim"), soft_wrap=True)
     for entry in entries:
         style = (
             "dim" if entry.reauth_helps is None else ("green" if entry.reauth_helps else "yellow")
         )
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column()
-        for key, value in _pairs(entry):
-            grid.add_row(key, Text(value, style=style if key == "re-auth helps" else ""))
         console.print()
-        console.print(Text(label(entry), style="bold"))
-        console.print(Padding(grid, (0, 0, 0, 2)))
+        console.print(Text(label(entry), style="bold"), soft_wrap=True)
+        key = ""
+        for name, line in pair_lines(_pairs(entry), console.width - 2):
+            key = name.strip() or key
+            shown = Text(line, style=style if key == "re-auth helps" else "")
+            console.print(Text.assemble("  ", (name, "bold"), shown), soft_wrap=True)
 
 
 def _link_helps(report: StatusReport, reason: Reason) -> bool:
@@ -139,27 +136,22 @@ def connection_plain(
 def connection_rich(
     report: StatusReport, reason: Reason | None, out: TextIO, *, color: bool, context: str
 ) -> None:
-    """The same rows as piped, as a grid: long explanations wrap under their own column."""
-    from rich.table import Table
+    """The same rows as piped, wrapped at words beside their keys; link_url whole, on its own
+    line when it does not fit beside its key (a URL split by a wrap copies with a newline)."""
     from rich.text import Text
 
     console = term.console(out, color=color)
     rows = connection_rows(report, reason, context)
-    width = max(len(key) for key, _ in rows)
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True, min_width=width)
-    grid.add_column()
-    link = None
-    for key, value in rows:
-        if key == "link_url":
-            link = value
-            continue
-        shown = Text(printable(value), style=STAGE_STYLE.get(value, "") if key == "stage" else "")
-        grid.add_row(key, shown)
-    console.print(grid)
-    if link is not None:
-        # On one line, left to the terminal to wrap: a URL split by rich copies with a newline.
-        console.print(Text.assemble((f"{'link_url':<{width}}", "bold"), "  ", link), soft_wrap=True)
+    pairs = [
+        Pair(key, printable(value), whole=key in ("connection", "link_url", "disabled reason"))
+        for key, value in rows
+    ]
+    key = ""
+    for name, line in pair_lines(pairs, console.width):
+        key = name.strip() or key
+        style = STAGE_STYLE.get(line, "") if key == "stage" else ""
+        console.print(Text.assemble((name, "bold"), (line, style)), soft_wrap=True)
     if reason is not None:
         console.print()
-        console.print(Text(f"note: {DISCLAIMER}", style="dim"))
+        for line in wrap_words(f"note: {DISCLAIMER}", console.width):
+            console.print(Text(line, style="dim"), soft_wrap=True)

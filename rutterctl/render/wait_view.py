@@ -13,28 +13,37 @@ from rutterctl.errors import ApiError
 from rutterctl.render import term
 from rutterctl.render.documents import status_document
 from rutterctl.render.jsonout import dumps_line
+from rutterctl.render.layout import Column, Part, fit_line, print_table
 from rutterctl.render.plain import write_tsv
 from rutterctl.secrets import redact
 
 
-def progress_text(event: PollEvent, elapsed: float | None = None) -> str:
-    """`acme: INITIAL_SYNC, orders 1200 / products 300 synced, batches 0 of 3, elapsed 1m30s`."""
+def progress_parts(event: PollEvent, elapsed: float | None = None) -> tuple[list[Part], str]:
+    """The pieces of one connection's progress line: the synced counts give way first (cut,
+    then dropped) on a narrow terminal; name, stage, batches and elapsed time never do."""
     name = redact(event.target.name)
     shown = format_duration(event.elapsed if elapsed is None else elapsed)
     if event.report is None:
         problem = event.error.message if event.error else "no answer"
-        return f"{name}: {problem}; still waiting, elapsed {shown}"
+        parts = [Part(name + ":"), Part(problem + ";", priority=1, cuttable=True)]
+        return [*parts, Part(f"still waiting, elapsed {shown}")], " "
     report = event.report
     counts = ", ".join(
         f"{e.name} {e.synced_count}" for e in report.status.entities if e.synced_count is not None
     )
-    parts = [f"{name}: {report.stage.value}"]
+    parts = [Part(f"{name}: {report.stage.value}")]
     if counts:
-        parts.append(f"synced {counts}")
+        parts.append(Part(f"synced {counts}", priority=1, cuttable=True))
     if report.batches_total:
-        parts.append(f"batches {report.batches_completed} of {report.batches_total}")
-    parts.append(f"elapsed {shown}")
-    return ", ".join(parts)
+        parts.append(Part(f"batches {report.batches_completed} of {report.batches_total}"))
+    parts.append(Part(f"elapsed {shown}"))
+    return parts, ", "
+
+
+def progress_text(event: PollEvent, elapsed: float | None = None) -> str:
+    """`acme: INITIAL_SYNC, synced orders 1200, products 300, batches 0 of 3, elapsed 1m30s`."""
+    parts, sep = progress_parts(event, elapsed)
+    return sep.join(part.text for part in parts)
 
 
 def _brief(event: PollEvent) -> str:
@@ -45,12 +54,6 @@ def _brief(event: PollEvent) -> str:
     report = event.report
     batches = f" {report.batches_completed}/{report.batches_total}" if report.batches_total else ""
     return f"{name} {'ready' if event.satisfied else report.stage.value}{batches}"
-
-
-def fit(text: str, width: int) -> str:
-    """Cut to one terminal row: a live line that wraps can no longer be rewritten in place."""
-    room = max(width - 1, 10)
-    return text if len(text) <= room else text[: room - 1] + "…"
 
 
 def _columns(err: TextIO) -> int:
@@ -110,12 +113,14 @@ class Progress:
     def _draw(self, elapsed: float) -> None:
         events = list(self._latest.values())
         if len(events) == 1:
-            text = progress_text(events[0], elapsed)
+            parts, sep = progress_parts(events[0], elapsed)
+            text = fit_line(parts, self.width, sep=sep)
         else:
             ready = sum(e.satisfied for e in events)
-            briefs = " · ".join(_brief(e) for e in events)
-            text = f"{ready} of {len(events)} ready, elapsed {format_duration(elapsed)} · {briefs}"
-        self.line.show(fit(text, self.width))
+            head = Part(f"{ready} of {len(events)} ready, elapsed {format_duration(elapsed)}")
+            briefs = Part(" · ".join(_brief(e) for e in events), priority=1, cuttable=True)
+            text = fit_line([head, briefs], self.width, sep=" · ")
+        self.line.show(text)
 
     def close(self) -> None:
         self.line.close()
@@ -199,22 +204,21 @@ def summary_plain(results: Sequence[WaitResult], out: TextIO) -> None:
     write_tsv(SUMMARY_HEADER, summary_rows(results), out)
 
 
-def summary_rich(results: Sequence[WaitResult], out: TextIO, *, color: bool, context: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
+SUMMARY_COLUMNS = [
+    Column("connection", "connection"),
+    Column("outcome", "outcome"),
+    Column("stage", "stage"),
+    Column("polls", "polls", priority=2, justify="right"),
+    Column("elapsed", "elapsed"),
+    Column("detail", "detail", priority=1, whole=False, min_width=24),
+]
 
+
+def summary_rich(results: Sequence[WaitResult], out: TextIO, *, color: bool, context: str) -> None:
     styles = {"ready": "green", "needs_update": "yellow", "disabled": "red"}
     console = term.console(out, color=color)
-    table = Table(
-        header_style="bold",
-        title=f"answered by {context}",
-        title_justify="left",
-        title_style="dim",
+    rows = summary_rows(results)
+    outcome = {row[1]: styles.get(row[1], "bold red") for row in rows}
+    print_table(
+        console, SUMMARY_COLUMNS, rows, styles={"outcome": outcome}, title=f"answered by {context}"
     )
-    for name in SUMMARY_HEADER:
-        table.add_column(name)
-    for row in summary_rows(results):
-        table.add_row(
-            Text(row[0]), Text(row[1], style=styles.get(row[1], "bold red")), *map(Text, row[2:])
-        )
-    console.print(table)
