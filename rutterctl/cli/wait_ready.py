@@ -18,7 +18,7 @@ class WaitOutput(StrEnum):
 
 
 # Which failure a script should hear about first when several connections end differently.
-SEVERITY = (6, 5, 4, 3, 2, 1, 8, 7, 124, 0)
+SEVERITY = (6, 5, 4, 3, 2, 1, 9, 8, 7, 124, 0)
 
 
 def wait_ready(
@@ -42,6 +42,16 @@ def wait_ready(
         str,
         typer.Option("--until", help="ready (data readable), historical, or entity:NAME."),
     ] = "ready",
+    stall_timeout: Annotated[
+        str | None,
+        typer.Option(
+            "--stall-timeout",
+            metavar="DUR",
+            help="Exit 9 when a connection shows no progress (stage, batches, counts, dates, "
+            "last sync) for this long. Default: off.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         WaitOutput | None,
         typer.Option(
@@ -59,10 +69,12 @@ def wait_ready(
     Examples:
       rutterctl wait-ready $TOKEN && rutterctl fetch orders $TOKEN --all -o ndjson
       rutterctl wait-ready $A $B --timeout 2h --until historical
+      rutterctl wait-ready $TOKEN --timeout 6h --stall-timeout 30m
       rutterctl wait-ready $TOKEN --until entity:orders -o ndjson | jq -c .stage
     """
     from rutterctl.domain.durations import parse_duration
     from rutterctl.domain.fleet import Budget
+    from rutterctl.domain.stall import StallPolicy
     from rutterctl.domain.status import get_status
     from rutterctl.domain.wait import PollEvent, Target, Waiter, deadline_sleep, parse_condition
     from rutterctl.exits import exit_code_for
@@ -73,6 +85,9 @@ def wait_ready(
     condition = parse_condition(until)
     deadline = parse_duration(timeout, option="--timeout")
     every = parse_duration(interval, option="--interval")
+    stall = None  # --stall-timeout replaces the stall defaults of every stage
+    if stall_timeout is not None:
+        stall = StallPolicy(stall_after=parse_duration(stall_timeout, option="--stall-timeout"))
     output = deps.choose_output(output, WaitOutput.table)
     sleep = deps.sleep
     # The client starts no retry that would end past the deadline, and as a backstop its
@@ -112,6 +127,7 @@ def wait_ready(
         on_poll=on_poll,
         started=started,
         budget=Budget(deps.settings().rate_limit, deps.settings().rate_window),
+        stall=stall,
     )
     try:
         results = waiter.run(targets)

@@ -20,22 +20,26 @@ from rutterctl.domain.fleet import (
     DeadlineReached,
     Done,
     Fleet,
+    Target,
     deadline_sleep,
 )
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import ConnectionStatus
 from rutterctl.domain.reasons import explain_disabled
+from rutterctl.domain.stall import StallPolicy, StallTracker
 from rutterctl.domain.status import StatusReport
 from rutterctl.errors import (
     ConnectionDisabled,
     ConnectionNeedsUpdate,
     RutterctlError,
+    SyncStalled,
     Unavailable,
     UsageError,
     WaitTimeout,
 )
 
-__all__ = ["DeadlineReached", "deadline_sleep"]  # they moved to fleet; imported from here too
+# They moved to the fleet scheduler; still importable from here.
+__all__ = ["DeadlineReached", "Target", "deadline_sleep"]
 
 DEFAULT_INTERVAL = 15.0  # seconds; Rutter's own cadence is minutes, so 15 s loses nothing
 BACKOFF_FACTOR = 1.5
@@ -88,14 +92,9 @@ class Outcome(StrEnum):
     NEEDS_UPDATE = "needs_update"
     DISABLED = "disabled"
     TIMED_OUT = "timed_out"
+    STALLED = "stalled"
     UNAVAILABLE = "unavailable"
     ERROR = "error"
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str  # as the user typed it (id, token or alias); tokens are masked on output
-    access_token: str
 
 
 @dataclass(frozen=True)
@@ -129,6 +128,7 @@ class _Tracker:
     milestone: tuple[object, ...] | None = None
     progress: tuple[object, ...] | None = None
     result: WaitResult | None = field(default=None)
+    stalls: StallTracker | None = None  # with --stall-timeout
 
 
 def _milestone(report: StatusReport) -> tuple[object, ...]:
@@ -160,11 +160,16 @@ class Waiter:
     started: float | None = None
     # The organisation's rate limit: a large fleet's polls are spaced to stay under it.
     budget: Budget | None = None
+    # --stall-timeout: a connection that stops moving for that long ends its wait (exit 9).
+    stall: StallPolicy | None = None
 
     def run(self, targets: list[Target]) -> list[WaitResult]:
         start = self.monotonic() if self.started is None else self.started
         deadline = start + self.timeout
         trackers = [_Tracker(t, self.interval, start) for t in targets]
+        if self.stall is not None:
+            for tracker in trackers:
+                tracker.stalls = StallTracker(self.stall)
         fleet = Fleet(
             monotonic=self.monotonic,
             sleep=self.sleep,
@@ -209,11 +214,13 @@ class Waiter:
             self._finish(t, Outcome.ERROR, failure, start)
         now = self.monotonic()
         changed = False
+        stall_due: float | None = None
         if report is not None:
             t.report, t.last_error = report, None
             changed = _progress(report) != t.progress
             t.progress = _progress(report)
             self._evaluate(t, report, start)
+            stall_due = self._watch_stall(t, report, start)
         satisfied = t.result is not None and t.result.outcome is Outcome.READY
         self.on_poll(PollEvent(t.target, report, error, now - start, satisfied, changed))
         if t.result is not None:
@@ -228,6 +235,28 @@ class Waiter:
             t.interval = min(t.interval * BACKOFF_FACTOR, self.interval * MAX_INTERVAL_FACTOR)
         t.milestone = milestone
         t.next_poll = min(now + t.interval, deadline)
+        if stall_due is not None:  # poll when it would be stalled, not up to 4 intervals late
+            t.next_poll = min(t.next_poll, now + stall_due)
+
+    def _watch_stall(self, t: _Tracker, report: StatusReport, start: float) -> float | None:
+        """With --stall-timeout: end the wait of a connection that stopped moving; else the
+        seconds until it would count as stalled if nothing moves."""
+        if t.stalls is None or t.result is not None:
+            return None
+        reading = t.stalls.observe(report)
+        if reading.stall is None:
+            return reading.due_in
+        self._finish(
+            t,
+            Outcome.STALLED,
+            SyncStalled(
+                f"{t.target.name}: the sync stalled: {reading.stall.describe()}",
+                hint="Rutter sends no webhook for this: see where it stopped with "
+                "`rutterctl batches`, and give Rutter support the connection id",
+            ),
+            start,
+        )
+        return None
 
     def _evaluate(self, t: _Tracker, report: StatusReport, start: float) -> None:
         s = report.status
