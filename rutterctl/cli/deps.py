@@ -22,6 +22,7 @@ from rutterctl.secrets import redact
 if TYPE_CHECKING:
     from rutterctl.api.client import RutterClient
     from rutterctl.api.gateway import HttpGateway
+    from rutterctl.cli.naming import Naming
     from rutterctl.config.settings import Settings
     from rutterctl.config.store import CredentialStore
     from rutterctl.domain.resolve import ResolvedConnection
@@ -54,6 +55,7 @@ class Deps:
     _settings: Settings | None = field(default=None, init=False, repr=False)
     _profile: Settings | None = field(default=None, init=False, repr=False)
     _client: RutterClient | None = field(default=None, init=False, repr=False)
+    _naming: Naming | None = field(default=None, init=False, repr=False)
 
     # -- streams -------------------------------------------------------------------------
     @property
@@ -79,8 +81,11 @@ class Deps:
         return self.out_is_tty and not no_color(self.environ)
 
     def warn(self, message: str) -> None:
-        """One line on stderr, secrets redacted."""
-        self.err.write(redact(f"{message}\n"))
+        """One line on stderr, secrets redacted and control characters escaped (it may quote
+        Rutter, a proxy, a file or the environment)."""
+        from rutterctl.render.plain import printable_lines
+
+        self.err.write(printable_lines(redact(message)) + "\n")
         self.err.flush()
 
     def trace(self, message: str) -> None:
@@ -146,6 +151,8 @@ class Deps:
     def client(self) -> RutterClient:
         if self._client is None:
             from rutterctl.api.client import ClientConfig, Hooks, RutterClient
+            from rutterctl.api.pacing import Pacer
+            from rutterctl.config.pacing_state import FileSlots
 
             s = self.settings()
             creds = s.credentials
@@ -157,6 +164,10 @@ class Deps:
                 timeout=s.timeout,
                 rate_limit=s.rate_limit,
                 rate_window=s.rate_window,
+                request_timeout=s.request_timeout,
+                max_body=s.max_body,
+                ca_bundle=s.ca_bundle,
+                environ=self.environ,
             )
             hooks = Hooks(
                 monotonic=self.monotonic,
@@ -166,8 +177,20 @@ class Deps:
                 on_retry=self.warn,
                 trace=self.trace if self.debug else None,
                 deadline=self.deadline,
+                refresh_token=self.naming().refresh_token,
             )
-            self._client = RutterClient(config, transport=self.transport, hooks=hooks)
+            # Pacing shared by every rutterctl process of this organisation on the machine.
+            shared = FileSlots.for_organisation(
+                s.cache_dir, s.base_url, config.client_id or "", trace=hooks.trace
+            )
+            pacer = Pacer(
+                s.rate_limit,
+                s.rate_window,
+                monotonic=self.monotonic,
+                sleep=self.sleep,
+                shared=shared,
+            )
+            self._client = RutterClient(config, transport=self.transport, hooks=hooks, pacer=pacer)
         return self._client
 
     def gateway(self) -> HttpGateway:
@@ -175,35 +198,18 @@ class Deps:
 
         return HttpGateway(self.client())
 
-    def resolve(self, name: str) -> ResolvedConnection:
-        """CONNECTION argument -> id and access token: an alias of this base URL first, then
-        an id or access token through the cache (and `GET /connections` on a miss)."""
-        from rutterctl.config.aliases import AliasFile, is_alias_name
-        from rutterctl.config.cache import FileConnectionCache
-        from rutterctl.domain.resolve import ResolvedConnection, resolve_connection
-        from rutterctl.errors import ConnectionNotFound
-        from rutterctl.secrets import register
+    def naming(self) -> Naming:
+        """Resolution of CONNECTION arguments for this run (rutterctl.cli.naming)."""
+        if self._naming is None:
+            from rutterctl.cli.naming import Naming
 
-        s = self.settings()
-        name = name.strip()
-        # Aliases never look like UUIDs, so an id or a token skips the aliases file entirely.
-        aliased = is_alias_name(name)
-        if aliased:
-            alias = AliasFile.at(self.environ).find(s.base_url, name)
-            if alias is not None:
-                register(alias.access_token)
-                return ResolvedConnection(alias.connection_id, alias.access_token)
-        client_id = s.credentials.client_id if s.credentials else ""
-        cache = FileConnectionCache.in_dir(s.cache_dir, s.base_url, client_id)
-        try:
-            return resolve_connection(name, self.gateway(), cache)
-        except ConnectionNotFound:
-            if not aliased:
-                raise
-            raise ConnectionNotFound(
-                f"no alias {name!r} for {s.base_url}, and no connection with this id",
-                hint="`rutterctl alias list` shows the aliases of this base URL",
-            ) from None
+            self._naming = Naming(self)
+        return self._naming
+
+    def resolve(self, name: str) -> ResolvedConnection:
+        """CONNECTION argument -> id and access token: an alias of this base URL, an id, an
+        access token or a store domain (the caches first, then Rutter)."""
+        return self.naming().resolve(name)
 
     def close(self) -> None:
         if self._client is not None:

@@ -1,13 +1,33 @@
-"""Naming a connection: an access token or a connection id, resolved to an access token."""
+"""Naming a connection: an id, an access token or a store domain, resolved to an access token.
+
+Rutter's `GET /connections` leaves needs-reauth and disabled connections out unless asked for
+`status=any`, and a token created a moment ago may not be listed yet; both are exactly the
+connections a support engineer is asked about, so resolution asks for every connection and
+falls back to trying a UUID as an access token.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from rutterctl.domain.models import ConnectionSummary
+from rutterctl.domain.models import ConnectionSummary, StoreInfo
 from rutterctl.domain.ports import RutterGateway
-from rutterctl.errors import ConnectionNotFound, UsageError
+from rutterctl.errors import ApiError, ConnectionNotFound, CredentialsRejected, UsageError
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+# A store domain (acme.myshopify.com) or its first label (the shop handle support tickets
+# quote, `acme`): letters, digits, dots and dashes.
+_DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
+# How many candidates an ambiguous domain lists in its error line.
+_SHOWN_CANDIDATES = 5
+
+NOT_FOUND_HINT = (
+    "check the value, and that RUTTER_BASE_URL / the environment is the one it lives in; "
+    "`rutterctl connections find TEXT` searches store names and domains"
+)
 
 
 @dataclass(frozen=True)
@@ -23,26 +43,139 @@ class ConnectionCache(Protocol):
 
     def replace(self, connections: list[ConnectionSummary]) -> None: ...
 
+    def remember(self, resolved: ResolvedConnection) -> None: ...
+
+
+class StoreCache(Protocol):
+    """Store name and domain per connection id, for names taken from a ticket."""
+
+    def fresh(self) -> dict[str, StoreInfo]: ...
+
+    def update(self, infos: dict[str, StoreInfo]) -> None: ...
+
+
+# Reads the store of each given connection (concurrently, under the pacing budget); a
+# connection whose store cannot be read is left out of the answer.
+StoreReader = Callable[[list[ConnectionSummary]], dict[str, StoreInfo]]
+
+
+def looks_like_uuid(value: str) -> bool:
+    return _UUID.fullmatch(value) is not None
+
+
+def list_every_connection(gateway: RutterGateway) -> list[ConnectionSummary]:
+    """`GET /connections?status=any`; an older API that refuses the parameter with a 400 is
+    asked once more without it (and then lists what its default holds)."""
+    try:
+        return gateway.list_connections("any")
+    except ApiError as exc:
+        if type(exc) is not ApiError or exc.status != 400:
+            raise
+        return gateway.list_connections(None)
+
 
 def resolve_connection(
-    name: str, gateway: RutterGateway, cache: ConnectionCache
+    name: str,
+    gateway: RutterGateway,
+    cache: ConnectionCache,
+    *,
+    stores: StoreCache | None = None,
+    read_stores: StoreReader | None = None,
+    use_cache: bool = True,
 ) -> ResolvedConnection:
-    """Resolve an id or access token, from the cache first and from `GET /connections` on a miss.
+    """Resolve an id, an access token or a store domain.
 
-    Ids and access tokens are both UUIDs, so the listing is the only way to tell them apart.
+    An id or a token: the cache first, then the full listing; a UUID no listing holds is tried
+    as an access token with one status request. A domain (or its first label): the fresh store
+    cache first, then the listing and the stores not cached yet.
     """
     name = name.strip()
     if not name:
         raise UsageError("CONNECTION is empty", hint="pass a connection id or an access token")
-    cached = cache.find(name)
-    if cached is not None:
-        return cached
-    connections = gateway.list_connections()
+    if use_cache:
+        cached = cache.find(name)
+        if cached is not None:
+            return cached
+    uuid_like = looks_like_uuid(name)
+    if not uuid_like and stores is not None and _DOMAIN.fullmatch(name):
+        hit = _unique_domain(name, stores.fresh(), final=False)
+        if hit is not None:
+            found = cache.find(hit)
+            if found is not None:
+                return found
+    connections = list_every_connection(gateway)
     cache.replace(connections)
     for connection in connections:
         if name in (connection.id, connection.access_token):
             return ResolvedConnection(connection.id, connection.access_token)
+    if uuid_like:
+        return _as_access_token(name, gateway, cache)
+    if stores is not None and read_stores is not None and _DOMAIN.fullmatch(name):
+        infos = stores_of(connections, stores, read_stores)
+        hit = _unique_domain(name, infos, final=True)
+        for connection in connections:
+            if connection.id == hit:
+                return ResolvedConnection(connection.id, connection.access_token)
     raise ConnectionNotFound(
-        "no connection with this id or access token in the organisation",
-        hint="check the value, and that RUTTER_BASE_URL / the environment is the one it lives in",
+        "no connection with this id, access token or store domain in the organisation",
+        hint=NOT_FOUND_HINT,
     )
+
+
+def stores_of(
+    connections: list[ConnectionSummary], stores: StoreCache, read_stores: StoreReader
+) -> dict[str, StoreInfo]:
+    """The store of every connection: fresh cache entries, and one read for each of the rest."""
+    known = stores.fresh()
+    missing = [c for c in connections if c.id not in known]
+    if missing:
+        read = read_stores(missing)
+        stores.update(read)
+        known = {**known, **read}
+    return {c.id: known[c.id] for c in connections if c.id in known}
+
+
+def _as_access_token(
+    name: str, gateway: RutterGateway, cache: ConnectionCache
+) -> ResolvedConnection:
+    try:
+        status = gateway.connection_status(name)
+    except CredentialsRejected:
+        raise ConnectionNotFound(
+            "no connection with this id in the organisation (all connections listed), "
+            "and Rutter does not accept it as an access token",
+            hint=NOT_FOUND_HINT,
+        ) from None
+    resolved = ResolvedConnection(status.connection_id or name, name)
+    cache.remember(resolved)
+    return resolved
+
+
+def domain_matches(name: str, info: StoreInfo) -> bool:
+    """`acme.myshopify.com` matches its store; so does `acme`, its first label (the handle)."""
+    domain = (info.store_domain or "").strip().lower().rstrip(".")
+    wanted = name.lower().rstrip(".")
+    return bool(domain) and (wanted == domain or wanted == domain.split(".", 1)[0])
+
+
+def _unique_domain(name: str, infos: dict[str, StoreInfo], *, final: bool) -> str | None:
+    """The one connection id whose store domain matches; several are exit 3 listing them
+    (only once every store is known: a cache may hold just some of them)."""
+    hits = [cid for cid, info in infos.items() if domain_matches(name, info)]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1 and final:
+        raise ConnectionNotFound(
+            f"{len(hits)} connections have the store domain {name!r}: "
+            + ", ".join(_candidates(hits, infos)),
+            hint="name one of them by its connection id",
+        )
+    return None
+
+
+def _candidates(ids: Iterable[str], infos: dict[str, StoreInfo]) -> list[str]:
+    ordered = sorted(ids)
+    shown = [f"{cid} ({infos[cid].store_domain})" for cid in ordered[:_SHOWN_CANDIDATES]]
+    if len(ordered) > _SHOWN_CANDIDATES:
+        shown.append(f"and {len(ordered) - _SHOWN_CANDIDATES} more")
+    return shown

@@ -22,7 +22,7 @@ import httpx
 
 from rutterctl.sim import documents, paging
 from rutterctl.sim.faults import Fault, retry_after_header
-from rutterctl.sim.state import Connection, Simulator
+from rutterctl.sim.state import DEFAULT_LISTING, LISTING_GROUPS, Connection, Simulator
 
 Headers = list[tuple[str, str]]
 Response = tuple[int, Headers, bytes]
@@ -211,24 +211,22 @@ class SimApp:
 
     # -- endpoints --------------------------------------------------------------------------
     def list_connections(self, query: dict[str, str]) -> Response:
-        wanted = query.get("status") or "any"
-        groups = {
-            "any": None,
-            "active": ("HISTORICAL_SYNC", "ONGOING_SYNC"),
-            "not_ready": ("INITIAL_SYNC",),
-            "needs_reauth": ("NEEDS_UPDATE",),
-            "disabled": ("DISABLED",),
-            "unhealthy": ("NEEDS_UPDATE", "DISABLED"),
-        }
-        if wanted not in groups:
-            return invalid(f"status must be one of {', '.join(groups)}, not {wanted!r}.")
-        stages = groups[wanted]
+        wanted = query.get("status")
+        if wanted is None:
+            groups: tuple[str, ...] = DEFAULT_LISTING
+        elif wanted == "any":
+            groups = LISTING_GROUPS
+        elif wanted in LISTING_GROUPS:
+            groups = (wanted,)
+        else:
+            choices = ", ".join((*LISTING_GROUPS, "any"))
+            return invalid(f"status must be one of {choices}, not {wanted!r}.")
         with self.sim.lock:
             now = self.sim.now()
             items = [
                 documents.listed_connection(c)
                 for c in self.sim.connections.values()
-                if stages is None or c.stage(now) in stages
+                if c.listing_group(now) in groups
             ]
         return json_response(200, {"connections": items})
 

@@ -17,13 +17,25 @@ from typing import Any
 from rutterctl.sim import data
 from rutterctl.sim.clock import SimClock
 from rutterctl.sim.faults import FaultPlan, RateLimiter
-from rutterctl.sim.model import DISABLED_REASONS, MONTH, ConnectionSpec, ScriptedEvent
+from rutterctl.sim.model import (
+    DISABLED_REASONS,
+    MONTH,
+    SYNC_INTERVAL,
+    ConnectionSpec,
+    ScriptedEvent,
+)
+from rutterctl.sim.payloads import entities_to_time_range
 from rutterctl.sim.timeline import Plan, Segment, elapsed_at, instant_of, synced_historical
 
 DEFAULT_CLIENT_ID = "rutterctl-sim"
 DEFAULT_CLIENT_SECRET = "sim-secret-not-a-real-rutter-secret"
 MAX_SYNCS_PER_TICK = 500  # a big clock jump emits the data webhooks of the last 500 syncs only
 EVENT_LOG_SIZE = 5000
+UNHEALTHY_AFTER_PERIODS = 3  # missed sync periods before an ongoing connection is unhealthy
+# GET /connections without `status`, as Rutter documents it: "all active, not_ready, and
+# unhealthy connections"; needs-reauth and disabled ones only with their filter or `any`.
+LISTING_GROUPS = ("active", "unhealthy", "not_ready", "needs_reauth", "disabled")
+DEFAULT_LISTING = ("active", "not_ready", "unhealthy")
 
 
 class SimError(Exception):
@@ -47,6 +59,8 @@ class SimEvent:
     at: float
     connection: str  # the connection's name
     payload: dict[str, Any]
+    # How to deliver it, for `sim trigger` (signature variant, copies); None: as Rutter does.
+    delivery: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def code(self) -> str:
@@ -98,6 +112,28 @@ class Connection:
         if not self.plan.is_ready(e):
             return "INITIAL_SYNC"
         return "ONGOING_SYNC" if self.plan.history_done(e) else "HISTORICAL_SYNC"
+
+    def listing_group(self, t: float) -> str:
+        """Which of Rutter's `GET /connections?status=` groups the connection is in.
+
+        `unhealthy` is Rutter's transient badge (it may escalate): here an ongoing connection
+        whose syncs have stopped coming, its last completed sync more than three sync periods
+        behind the clock (a stalled sync does that). Needs-reauth and disabled are their own
+        groups; the rest are `not_ready` (initial sync) or `active`.
+        """
+        stage = self.stage(t)
+        if stage == "DISABLED":
+            return "disabled"
+        if stage == "NEEDS_UPDATE":
+            return "needs_reauth"
+        if stage == "INITIAL_SYNC":
+            return "not_ready"
+        if stage == "ONGOING_SYNC":
+            last = self.plan.last_sync_elapsed(self.elapsed(t))
+            moment = self.instant(last) if last is not None else None
+            if moment is not None and t - moment > UNHEALTHY_AFTER_PERIODS * SYNC_INTERVAL:
+                return "unhealthy"
+        return "active"
 
     def order_space(self, t: float) -> data.OrderSpace:
         e = self.elapsed(t)
@@ -244,38 +280,59 @@ class Simulator:
             self.on_events(new)
         return new
 
-    def _record(self, at: float, name: str, payload: dict[str, Any]) -> SimEvent:
+    def _record(
+        self, at: float, name: str, payload: dict[str, Any], delivery: dict[str, Any] | None = None
+    ) -> SimEvent:
         self._seq += 1
-        event = SimEvent(self._seq, at, name, payload)
+        event = SimEvent(self._seq, at, name, payload, delivery)
         self.events.append(event)
         return event
 
     # -- lifecycle actions ----------------------------------------------------------------
-    def needs_update(self, ref: str) -> list[SimEvent]:
-        return self._act(ref, "needs_update", None)
+    def needs_update(self, ref: str, delivery: dict[str, Any] | None = None) -> list[SimEvent]:
+        return self._act(ref, "needs_update", None, delivery)
 
     def disable(
-        self, ref: str, reason: str = "UNKNOWN", *, allow_unknown: bool = False
+        self,
+        ref: str,
+        reason: str = "UNKNOWN",
+        *,
+        allow_unknown: bool = False,
+        delivery: dict[str, Any] | None = None,
     ) -> list[SimEvent]:
         if reason not in DISABLED_REASONS and not allow_unknown:
             raise SimError(
                 f"unknown disabled reason {reason!r}; one of: {', '.join(DISABLED_REASONS)}"
             )
-        return self._act(ref, "disable", reason)
+        return self._act(ref, "disable", reason, delivery)
 
-    def reconnect(self, ref: str) -> list[SimEvent]:
+    def reconnect(self, ref: str, delivery: dict[str, Any] | None = None) -> list[SimEvent]:
         conn = self.get(ref)
         if conn.pause is None:
             raise SimError(f"{conn.name} is neither disabled nor waiting for an update", 409)
-        return self._act(ref, "reconnect", None)
+        return self._act(ref, "reconnect", None, delivery)
 
-    def _act(self, ref: str, action: str, reason: str | None) -> list[SimEvent]:
+    def emit(
+        self, ref: str, payload: dict[str, Any], delivery: dict[str, Any] | None = None
+    ) -> list[SimEvent]:
+        """A webhook no state change caused (`sim trigger`): recorded and handed on."""
+        self.tick()
+        with self.lock:
+            conn = self.get(ref)
+            new = [self._record(self.clock.now(), conn.name, payload, delivery)]
+        if self.on_events is not None:
+            self.on_events(new)
+        return new
+
+    def _act(
+        self, ref: str, action: str, reason: str | None, delivery: dict[str, Any] | None = None
+    ) -> list[SimEvent]:
         self.tick()
         with self.lock:
             conn = self.get(ref)
             now = self.clock.now()
             due = self._apply(conn, action, now, reason)
-            new = [self._record(at, name, payload) for at, name, payload in due]
+            new = [self._record(at, name, payload, delivery) for at, name, payload in due]
         if new and self.on_events is not None:
             self.on_events(new)
         return new
@@ -349,7 +406,14 @@ class Simulator:
                 codes = ["INITIAL_UPDATE"] if i == 0 else []
                 if i > 0 or len(plan.ends) == 1:
                     codes.append("HISTORICAL_UPDATE")
-                out += [(at(end), conn.name, conn.base_payload(code)) for code in codes]
+                for code in codes:
+                    payload = conn.base_payload(code)
+                    if code == "HISTORICAL_UPDATE":
+                        batch = plan.batches[i]
+                        payload["entities_included_to_time_range"] = entities_to_time_range(
+                            batch.entities, batch.months, conn.spec.history_months
+                        )
+                    out.append((at(end), conn.name, payload))
         first, last = plan.ongoing_syncs(start) + 1, plan.ongoing_syncs(upto)
         first = max(first, last - MAX_SYNCS_PER_TICK + 1)
         for k in range(first, last + 1):

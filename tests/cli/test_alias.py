@@ -51,7 +51,8 @@ def test_set_prints_no_token_and_nothing_on_stdout() -> None:
 
 def test_set_an_unknown_connection_fails_and_writes_nothing() -> None:
     unknown = "99999999-0000-4000-8000-000000000000"
-    result = invoke(["alias", "set", "acme", unknown], transport=builders.fake_rutter().transport)
+    rutter = builders.fake_rutter(builders.respond(401, builders.error_body("INVALID_CREDENTIALS")))
+    result = invoke(["alias", "set", "acme", unknown], transport=rutter.transport)
     assert result.exit_code == 3
     assert not aliases_file().exists()
 

@@ -478,11 +478,11 @@ def test_missing_credentials_exit_4_without_a_request() -> None:
 
 
 def test_unknown_connection_exits_3() -> None:
-    rutter = builders.fake_rutter()
+    rutter = builders.fake_rutter(builders.respond(401, builders.error_body("INVALID_CREDENTIALS")))
     result = invoke(["batches", "00000000-0000-4000-8000-000000000000"], transport=rutter.transport)
     assert result.exit_code == 3
-    assert "no connection with this id or access token" in result.stderr
-    assert rutter.paths() == ["/connections"]
+    assert "no connection with this id in the organisation" in result.stderr
+    assert rutter.paths() == ["/connections", "/connections/status"]
 
 
 def test_unsupported_output_is_a_usage_error() -> None:

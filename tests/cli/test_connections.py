@@ -86,16 +86,50 @@ def test_piped_table_is_tsv_with_masked_tokens_and_rfc3339_times() -> None:
     assert [row[0] for row in rows[1:]] == IDS
 
 
-def test_no_status_filter_by_default_and_status_sends_rutters_filter() -> None:
+def test_every_connection_by_default_and_status_narrows_with_rutters_filter() -> None:
     rutter = Rutter()
-    run(rutter)
-    assert "status" not in rutter.requests[0].url.params
+    assert run(rutter).exit_code == 0
+    # Rutter's own default leaves out needs_reauth and disabled connections: ask for any.
+    assert [dict(r.url.params) for r in rutter.requests] == [{"status": "any"}]
     rutter = Rutter()
     result = run(rutter, "--status", "disabled")
     assert result.exit_code == 0
     assert [(r.url.path, dict(r.url.params)) for r in rutter.requests] == [
         ("/versioned/connections", {"status": "disabled"})
     ]
+
+
+def test_an_api_refusing_status_any_is_asked_without_it() -> None:
+    class OldRutter(Rutter):
+        def __call__(self, request: httpx.Request) -> httpx.Response:
+            if request.url.params.get("status") == "any":
+                self.requests.append(request)
+                return httpx.Response(400, json=builders.error_body("INVALID_PARAMETER"))
+            return super().__call__(request)
+
+    rutter = OldRutter()
+    result = run(rutter, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [dict(r.url.params) for r in rutter.requests] == [{"status": "any"}, {}]
+    assert [d["id"] for d in json.loads(result.stdout)] == IDS
+
+
+def test_details_take_store_names_from_the_cache_while_fresh() -> None:
+    clock = FakeClock()
+    first = Rutter()
+    assert run(first, "--details", "-o", "json", clock=clock).exit_code == 0
+    assert len(first.requests) == 7
+    second = Rutter()
+    result = run(second, "--details", "-o", "json", clock=clock)
+    assert result.exit_code == 0, result.stderr
+    # One status request per connection; the stores come from the cache.
+    assert second.calls("/connections/access_token") == []
+    assert second.calls("/connections/status") == sorted(TOKENS)
+    assert [d["store_name"] for d in json.loads(result.stdout)] == ["Store 1", "Store 2", "Store 3"]
+    clock.elapsed += 25 * 3600  # a day later the stores are read again
+    third = Rutter()
+    assert run(third, "--details", "-o", "json", clock=clock).exit_code == 0
+    assert third.calls("/connections/access_token") == sorted(TOKENS)
 
 
 def test_an_unknown_status_is_a_usage_error() -> None:

@@ -195,16 +195,19 @@ def test_retries_are_announced_on_stderr(routes: dict[str, Answer], retries: int
 
 def test_connection_not_found_exits_3() -> None:
     rutter = builders.fake_rutter(
-        connections=respond(200, builders.connections_doc(("x", "y" * 36)))
+        respond(401, builders.error_body("INVALID_CREDENTIALS")),
+        connections=respond(200, builders.connections_doc(("x", "y" * 36))),
     )
     exit_code, stdout, stderr = run_status(rutter)
     assert exit_code == 3
     assert stdout == ""
     assert error_line(stderr) == (
-        "error: no connection with this id or access token in the organisation; "
-        "check the value, and that RUTTER_BASE_URL / the environment is the one it lives in"
+        "error: no connection with this id in the organisation (all connections listed), "
+        "and Rutter does not accept it as an access token; "
+        "check the value, and that RUTTER_BASE_URL / the environment is the one it lives in; "
+        "`rutterctl connections find TEXT` searches store names and domains"
     )
-    assert rutter.paths() == ["/connections"]
+    assert rutter.paths() == ["/connections", "/connections/status"]
 
 
 def test_missing_credentials_exit_4_without_a_request() -> None:

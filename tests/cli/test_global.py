@@ -60,7 +60,7 @@ def test_debug_prints_a_masked_trace(args: list[str], env: dict[str, str]) -> No
     assert lines == result.stderr.splitlines()  # nothing but the trace on stderr
     assert len(lines) == 6  # request and response for each of the three calls
     assert lines[0] == (
-        "debug: request GET /versioned/connections headers: Authorization: Basic ****, "
+        "debug: request GET /versioned/connections?status=any headers: Authorization: Basic ****, "
         "X-Rutter-Version: 2023-03-14 (client id ****6789, secret ****mnop)"
     )
     assert lines[3] == (

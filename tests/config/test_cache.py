@@ -27,6 +27,11 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+def data_files(directory: Path) -> list[str]:
+    """The files in `directory` but the lock files the cache leaves for the next writer."""
+    return sorted(name for name in os.listdir(directory) if not name.endswith(".lock"))
+
+
 def test_cache_file_is_0600_in_a_0700_directory(tmp_path: Path) -> None:
     cache_dir = tmp_path / "fresh" / "rutterctl"
     cache = FileConnectionCache.in_dir(cache_dir, SANDBOX, "client")
@@ -42,14 +47,14 @@ def test_cache_written_by_the_cli_is_private(isolated_env: Path) -> None:
     cache_file = isolated_env / "cache" / "connections.json"
     assert mode(cache_file.parent) == 0o700
     assert mode(cache_file) == 0o600
-    assert os.listdir(cache_file.parent) == ["connections.json"]
+    assert data_files(cache_file.parent) == ["connections.json"]
 
 
 def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
     cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
     for n in range(3):
         cache.replace([summary(f"id-{n}", f"token-{n}-abcdef")])
-    assert os.listdir(tmp_path) == ["connections.json"]
+    assert data_files(tmp_path) == ["connections.json"]
     assert cache.find("id-2") == ResolvedConnection("id-2", "token-2-abcdef")
 
 
@@ -68,7 +73,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
         [summary("other", "other-token-123")]
     )  # a cache that cannot be written is skipped
     assert cache.path.read_text() == before
-    assert os.listdir(tmp_path) == ["connections.json"]
+    assert data_files(tmp_path) == ["connections.json"]
 
 
 def test_write_atomic_applies_the_mode(tmp_path: Path) -> None:
@@ -135,11 +140,15 @@ def test_scopes_keep_client_ids_apart(tmp_path: Path) -> None:
 def test_the_cli_does_not_resolve_a_sandbox_id_in_production(isolated_env: Path) -> None:
     first = invoke(["status", ID], transport=builders.fake_rutter().transport)
     assert first.exit_code == 0, first.stderr
-    production = builders.fake_rutter(connections=builders.respond(200, {"connections": []}))
+    production = builders.fake_rutter(
+        builders.respond(401, builders.error_body("INVALID_CREDENTIALS")),
+        connections=builders.respond(200, {"connections": []}),
+    )
     env = {**CREDS, "RUTTER_ENV": "production"}
     result = invoke(["status", ID], transport=production.transport, env=env)
     assert result.exit_code == 3
-    assert production.paths() == ["/connections"]
+    # The listing, then the id tried as an access token: production knows neither.
+    assert production.paths() == ["/connections", "/connections/status"]
     assert production.requests[0].url.host == "production.rutterapi.com"
 
 
@@ -149,7 +158,8 @@ def test_a_cache_hit_registers_the_token_as_a_secret(tmp_path: Path) -> None:
     path.write_text(
         json.dumps({"version": 1, "scopes": {f"{SANDBOX}|c": [{"id": "i", "access_token": token}]}})
     )
-    assert FileConnectionCache(path, f"{SANDBOX}|c").find("i") == ResolvedConnection("i", token)
+    cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "c")
+    assert cache.find("i") == ResolvedConnection("i", token)
     assert redact(token) == "****b1b1"
 
 

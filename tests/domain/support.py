@@ -77,3 +77,6 @@ class MemoryCache:
     def replace(self, connections: list[ConnectionSummary]) -> None:
         self.replaced += 1
         self.entries = [ResolvedConnection(c.id, c.access_token) for c in connections]
+
+    def remember(self, resolved: ResolvedConnection) -> None:
+        self.entries.append(resolved)

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from rutterctl.sim.faults import Fault, FaultPlan
 from rutterctl.sim.state import DEFAULT_CLIENT_SECRET
+from rutterctl.sim.timeline import Segment
 
 from tests.sim.support import BASE_URL, VERSION, harness
 
@@ -98,9 +99,38 @@ def test_connections_status_filter() -> None:
     assert names("not_ready") == {"acme-initial"}
     assert names("needs_reauth") == {"acme-needs-update"}
     assert names("disabled") == {"acme-disabled"}
-    assert names("unhealthy") == {"acme-needs-update", "acme-disabled"}
+    assert names("unhealthy") == set()
     assert len(names("any")) == 5
-    assert h.get("/connections", status="sleepy").status_code == 400
+    bad = h.get("/connections", status="sleepy")
+    assert bad.status_code == 400
+    assert bad.json()["error_type"] == "INVALID_REQUEST"
+    assert "sleepy" in bad.json()["error_message"]
+
+
+def test_the_default_listing_leaves_out_needs_reauth_and_disabled_like_rutter() -> None:
+    h = harness()
+    by_id = {c.id: c.name for c in h.sim.connections.values()}
+    listed = {by_id[c["id"]] for c in h.get("/connections").json()["connections"]}
+    assert listed == {"acme-initial", "acme-historical", "acme-ongoing"}
+
+
+def test_an_ongoing_connection_whose_syncs_stopped_is_unhealthy_and_listed_by_default() -> None:
+    h = harness()
+    conn = h.sim.get("acme-ongoing")
+    # Its sync clock stops now (a stall), while the simulated clock goes on.
+    last = conn.segments[-1]
+    conn.segments[-1] = Segment(last.start, h.sim.now(), last.elapsed_at_start)
+    by_id = {c.id: c.name for c in h.sim.connections.values()}
+
+    def names(**query: str) -> set[str]:
+        return {by_id[c["id"]] for c in h.get("/connections", **query).json()["connections"]}
+
+    h.sim.advance(20 * 60)  # two missed sync periods: still active
+    assert "acme-ongoing" in names(status="active")
+    h.sim.advance(20 * 60)  # four: unhealthy, and still in Rutter's default listing
+    assert names(status="unhealthy") == {"acme-ongoing"}
+    assert "acme-ongoing" not in names(status="active")
+    assert "acme-ongoing" in names()
 
 
 def test_rate_limit_is_a_sliding_window_with_retry_after() -> None:

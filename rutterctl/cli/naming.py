@@ -1,0 +1,137 @@
+"""From a CONNECTION argument to a connection: aliases, the caches, Rutter, and stale tokens.
+
+Wires the domain's resolution (rutterctl.domain.resolve) to the files of rutterctl.config and
+the HTTP gateway, for every command through `Deps.resolve`.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from rutterctl.errors import ApiError, ConnectionNotFound
+
+if TYPE_CHECKING:
+    from rutterctl.cli.deps import Deps
+    from rutterctl.config.cache import FileConnectionCache, FileStoreCache
+    from rutterctl.domain.models import ConnectionSummary, StoreInfo
+    from rutterctl.domain.resolve import ResolvedConnection
+
+# Enough to overlap request latency; the client's shared pacer keeps the organisation budget.
+MAX_WORKERS = 8
+
+
+class Naming:
+    """Resolution for one command run. Remembers which tokens came from a cache or an alias,
+    since only those can be stale: a token Rutter rejects is looked up once more by its
+    connection id in a fresh listing (tokens can be invalidated and rotated)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._stale_candidates: dict[str, str] = {}  # token -> connection id
+        self._replaced: dict[str, str] = {}  # old token -> the one the listing holds now
+        self._lock = threading.Lock()
+        # connection id -> why its store could not be read (shown in `--details` rows)
+        self.store_errors: dict[str, str] = {}
+
+    def caches(self) -> tuple[FileConnectionCache, FileStoreCache]:
+        from rutterctl.config.cache import FileConnectionCache, FileStoreCache
+
+        s = self.deps.settings()
+        client_id = s.credentials.client_id if s.credentials else ""
+        return (
+            FileConnectionCache.in_dir(s.cache_dir, s.base_url, client_id),
+            FileStoreCache.in_dir(s.cache_dir, s.base_url, client_id, self.deps.now),
+        )
+
+    def resolve(self, name: str) -> ResolvedConnection:
+        from rutterctl.config.aliases import AliasFile, is_alias_name
+        from rutterctl.domain.resolve import ResolvedConnection, resolve_connection
+        from rutterctl.secrets import register
+
+        s = self.deps.settings()
+        name = name.strip()
+        # Aliases never look like UUIDs, so an id or a token skips the aliases file entirely.
+        aliased = is_alias_name(name)
+        if aliased:
+            alias = AliasFile.at(self.deps.environ).find(s.base_url, name)
+            if alias is not None:
+                register(alias.access_token)
+                self._suspect(alias.access_token, alias.connection_id)
+                return ResolvedConnection(alias.connection_id, alias.access_token)
+        cache, stores = self.caches()
+        cached = cache.find(name)
+        if cached is not None:
+            if name != cached.access_token:  # named by id: the mapping may have gone stale
+                self._suspect(cached.access_token, cached.connection_id)
+            return cached
+        try:
+            return resolve_connection(
+                name,
+                self.deps.gateway(),
+                cache,
+                stores=stores,
+                read_stores=self.read_stores,
+                use_cache=False,
+            )
+        except ConnectionNotFound as exc:
+            if not aliased:
+                raise
+            raise ConnectionNotFound(
+                f"no alias {name!r} for {s.base_url}, and {exc.message}",
+                hint=f"`rutterctl alias list` shows the aliases of this base URL; {exc.hint}",
+            ) from None
+
+    def read_stores(self, connections: list[ConnectionSummary]) -> dict[str, StoreInfo]:
+        """`GET /connections/access_token` for each connection, concurrently; one that fails
+        (a platform without a store endpoint, an error) is left out."""
+        from rutterctl.errors import CredentialsRejected, Unavailable
+        from rutterctl.secrets import redact
+
+        gateway = self.deps.gateway()
+
+        def one(connection: ConnectionSummary) -> tuple[str, StoreInfo | None]:
+            try:
+                return connection.id, gateway.store_info(connection.access_token)
+            except (CredentialsRejected, Unavailable) as exc:
+                with self._lock:
+                    self.store_errors[connection.id] = redact(exc.one_line())
+            except ApiError:
+                pass  # some platforms have no store endpoint (404): a missing nicety
+            return connection.id, None
+
+        if not connections:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(connections))) as pool:
+            return {cid: info for cid, info in pool.map(one, connections) if info is not None}
+
+    def refresh_token(self, token: str) -> str | None:
+        """The token to retry with after Rutter rejected `token`, or None to give up."""
+        from rutterctl.domain.resolve import list_every_connection
+        from rutterctl.secrets import register
+
+        with self._lock:
+            if token in self._replaced:
+                return self._replaced[token]
+            connection_id = self._stale_candidates.pop(token, None)
+        if connection_id is None:
+            return None
+        cache, _ = self.caches()
+        connections = list_every_connection(self.deps.gateway())
+        cache.replace(connections)
+        for connection in connections:
+            if connection.id == connection_id and connection.access_token != token:
+                register(connection.access_token)
+                self.deps.warn(
+                    f"note: the cached access token of connection {connection_id} was rejected; "
+                    "using the one Rutter lists now"
+                )
+                with self._lock:
+                    self._replaced[token] = connection.access_token
+                return connection.access_token
+        return None
+
+    def _suspect(self, token: str, connection_id: str) -> None:
+        with self._lock:
+            self._stale_candidates[token] = connection_id

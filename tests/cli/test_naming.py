@@ -1,0 +1,235 @@
+"""Naming connections the way Rutter really lists them, through the real CLI and the simulator
+in process: disabled and needs-update connections by id, tokens outside the listing, rotated
+tokens, store domains, and `connections find`."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from rutterctl.sim.state import Simulator
+
+from tests.fakes import FakeClock, invoke
+from tests.sim.support import cli_env, harness, transport
+
+PAUSED = [("acme-needs-update", 5), ("acme-disabled", 6)]
+
+
+class Recording(httpx.BaseTransport):
+    """The simulator, every request recorded; `hide` drops connections from every listing (a
+    listing that lags behind a token created a moment ago)."""
+
+    def __init__(self, sim: Simulator, hide: tuple[str, ...] = ()) -> None:
+        self.inner = transport(sim)
+        self.hide = set(hide)
+        self.requests: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        response = self.inner.handle_request(request)
+        if request.url.path.endswith("/connections") and self.hide:
+            response.read()
+            doc = response.json()
+            doc["connections"] = [c for c in doc["connections"] if c["id"] not in self.hide]
+            return httpx.Response(response.status_code, json=doc, headers=response.headers)
+        return response
+
+    def paths(self) -> list[str]:
+        return [r.url.path.removeprefix("/versioned") for r in self.requests]
+
+
+def run(sim: Simulator, args: list[str], rec: Recording | None = None, **kw: Any) -> Any:
+    return invoke(args, transport=rec or transport(sim), env=cli_env(sim), **kw)
+
+
+@pytest.mark.parametrize(("name", "code"), PAUSED)
+@pytest.mark.parametrize("by", ["id", "access_token"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status", "-o", "json"],
+        ["batches", "-o", "json"],
+        ["reasons", "-o", "json"],
+    ],
+)
+def test_paused_connections_are_found_by_id_and_token(
+    name: str, code: int, by: str, command: list[str]
+) -> None:
+    sim = harness("fleet").sim
+    conn = sim.get(name)
+    result = run(sim, [*command[:1], getattr(conn, by), *command[1:]])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["connection_id"] == conn.id
+
+
+@pytest.mark.parametrize(("name", "code"), PAUSED)
+@pytest.mark.parametrize("by", ["id", "access_token"])
+def test_wait_ready_and_fetch_reach_paused_connections(name: str, code: int, by: str) -> None:
+    sim = harness("fleet").sim
+    ref = getattr(sim.get(name), by)
+    waited = run(sim, ["wait-ready", ref, "--timeout", "1m"])
+    assert waited.exit_code == code, waited.stderr
+    fetched = run(sim, ["fetch", "orders", ref, "--force", "-o", "ndjson"])
+    # Rutter's own answer for a paused connection, not "no connection with this id".
+    assert fetched.exit_code == code, fetched.stderr
+    assert "no connection" not in fetched.stderr
+
+
+def test_a_token_no_listing_holds_works_and_is_remembered() -> None:
+    sim = harness("fleet").sim
+    conn = sim.get("acme-ongoing")
+    rec = Recording(sim, hide=(conn.id,))
+    result = run(sim, ["status", conn.access_token, "-o", "json"], rec)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["connection_id"] == conn.id
+    # The listing, the UUID tried as a token, then status's own two requests.
+    assert rec.paths() == [
+        "/connections",
+        "/connections/status",
+        "/connections/status",
+        "/connections/access_token",
+    ]
+    again = Recording(sim, hide=(conn.id,))
+    assert run(sim, ["status", conn.access_token, "-o", "json"], again).exit_code == 0
+    assert again.paths() == ["/connections/status", "/connections/access_token"]
+
+
+def test_an_unknown_uuid_is_exit_3_in_one_line_saying_both_were_tried() -> None:
+    sim = harness("fleet").sim
+    rec = Recording(sim)
+    result = run(sim, ["status", str(uuid.uuid4())], rec)
+    assert result.exit_code == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "all connections listed" in lines[0] and "access token" in lines[0]
+    assert rec.paths() == ["/connections", "/connections/status"]
+
+
+def rotate(sim: Simulator, name: str) -> tuple[str, str]:
+    """Invalidate a connection's access token and issue a new one, as Rutter can."""
+    conn = sim.get(name)
+    old, new = conn.access_token, str(uuid.uuid4())
+    with sim.lock:
+        conn.access_token = new
+        del sim._index[old]
+        sim._index[new] = conn
+    return old, new
+
+
+def test_a_rotated_cached_token_refreshes_the_listing_once() -> None:
+    sim = harness("fleet").sim
+    conn = sim.get("acme-ongoing")
+    assert run(sim, ["status", conn.id]).exit_code == 0  # caches id -> token
+    rotate(sim, "acme-ongoing")
+    rec = Recording(sim)
+    result = run(sim, ["status", conn.id, "-o", "json"], rec)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["connection_id"] == conn.id
+    assert "was rejected" in result.stderr
+    assert rec.paths().count("/connections") == 1
+    # The new token is cached: the next run asks nothing but the status.
+    rec = Recording(sim)
+    assert run(sim, ["status", conn.id, "-o", "json"], rec).exit_code == 0
+    assert rec.paths() == ["/connections/status", "/connections/access_token"]
+
+
+def test_a_rejected_token_the_user_typed_is_not_looked_up_again() -> None:
+    sim = harness("fleet").sim
+    old, _ = rotate(sim, "acme-ongoing")
+    rec = Recording(sim)
+    result = run(sim, ["status", old], rec)
+    assert result.exit_code == 3
+    assert rec.paths() == ["/connections", "/connections/status"]
+
+
+@pytest.mark.parametrize("name", ["acme-disabled", "acme-disabled.example.com"])
+def test_the_names_sim_serve_prints_work_as_store_domains(name: str) -> None:
+    sim = harness("fleet").sim
+    result = run(sim, ["status", name, "-o", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["connection_id"] == sim.get("acme-disabled").id
+    # The stores are cached now: the next name costs the status request only.
+    rec = Recording(sim)
+    assert run(sim, ["status", "acme-initial", "-o", "json"], rec).exit_code == 0
+    assert rec.paths() == ["/connections/status", "/connections/access_token"]
+
+
+def test_a_name_that_matches_nothing_is_exit_3() -> None:
+    sim = harness("fleet").sim
+    result = run(sim, ["status", "globex"])
+    assert result.exit_code == 3
+    assert "store domain" in result.stderr and "connections find" in result.stderr
+
+
+def test_connections_list_holds_every_connection_by_default() -> None:
+    sim = harness("fleet").sim
+    result = run(sim, ["connections", "list", "-o", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert {d["id"] for d in json.loads(result.stdout)} == {c.id for c in sim.connections.values()}
+    narrowed = run(sim, ["connections", "list", "--status", "disabled", "-o", "json"])
+    assert [d["id"] for d in json.loads(narrowed.stdout)] == [sim.get("acme-disabled").id]
+
+
+def big_fleet(n: int) -> Simulator:
+    sim = harness("small").sim
+    for i in range(n):
+        sim.add(_spec(f"shop-{i:03d}", f"Shop Number {i}", f"shop-{i:03d}.myshopify.com"))
+    return sim
+
+
+def _spec(name: str, store_name: str, domain: str) -> Any:
+    from dataclasses import replace
+
+    from rutterctl.sim.scenarios import TEMPLATES
+
+    return replace(TEMPLATES["ongoing"], name=name, store_name=store_name, store_domain=domain)
+
+
+def test_connections_find_on_200_connections_costs_one_request_the_second_time() -> None:
+    sim = big_fleet(200)
+    total = len(sim.connections)
+    clock = FakeClock()
+    rec = Recording(sim)
+    first = run(sim, ["connections", "find", "NUMBER 12", "-o", "json"], rec, clock=clock)
+    assert first.exit_code == 0, first.stderr
+    found = json.loads(first.stdout)
+    assert sorted(d["store_name"] for d in found) == [
+        "Shop Number 12",
+        *(f"Shop Number {n}" for n in range(120, 130)),
+    ]
+    assert len(rec.requests) == 1 + total
+    rec = Recording(sim)
+    second = run(sim, ["connections", "find", "shop-012.myshopify", "-o", "json"], rec, clock=clock)
+    assert second.exit_code == 0, second.stderr
+    assert [d["store_domain"] for d in json.loads(second.stdout)] == ["shop-012.myshopify.com"]
+    assert rec.paths() == ["/connections"]
+    rec = Recording(sim)
+    refreshed = run(sim, ["connections", "find", "shop-199", "--refresh"], rec, clock=clock)
+    assert refreshed.exit_code == 0
+    assert len(rec.requests) == 1 + total
+
+
+def test_connections_find_matches_ids_and_platforms_and_says_when_nothing_matches() -> None:
+    sim = harness("fleet").sim
+    conn = sim.get("acme-needs-update")
+    by_id = run(sim, ["connections", "find", conn.id[:8].upper(), "-o", "json"])
+    assert [d["id"] for d in json.loads(by_id.stdout)] == [conn.id]
+    platform = conn.spec.platform.lower()
+    by_platform = run(sim, ["connections", "find", platform, "-o", "json"])
+    assert conn.id in {d["id"] for d in json.loads(by_platform.stdout)}
+    nothing = run(sim, ["connections", "find", "zzz-no-such-store"])
+    assert nothing.exit_code == 3 and nothing.stdout == ""
+    assert "searched 5 connections" in nothing.stderr
+
+
+def test_a_domain_of_several_connections_lists_the_candidates() -> None:
+    sim = harness("small").sim
+    sim.add(_spec("twin-a", "Twin", "twin.example.com"))
+    sim.add(_spec("twin-b", "Twin", "twin.example.com"))
+    result = run(sim, ["status", "twin.example.com"])
+    assert result.exit_code == 3
+    assert "2 connections" in result.stderr
+    assert sim.get("twin-a").id in result.stderr and sim.get("twin-b").id in result.stderr
