@@ -181,8 +181,8 @@ class RutterClient:
         waited = 0.0
         attempt = 1
         while True:
-            self.pacer.acquire()
-            outcome = self._attempt(path, query, auth, shown)
+            with self.pacer.request():  # the slot is held until the answer is read
+                outcome = self._attempt(path, query, auth, shown)
             if not isinstance(outcome, _Retry):
                 return outcome
             if attempt >= policy.max_attempts:
