@@ -30,7 +30,16 @@ from rutterctl.errors import UsageError
 
 CONFIG_FILE = "config.toml"
 DEFAULT_PROFILE = "default"
-KEYS = ("environment", "api_version", "output", "rate_limit")
+KEYS = (
+    "environment",
+    "api_version",
+    "output",
+    "rate_limit",
+    "timeout",
+    "request_timeout",
+    "max_body",
+    "ca_bundle",
+)
 OUTPUTS = ("table", "json", "ndjson", "csv")
 NAMED_ENVIRONMENTS = ("production", "sandbox")
 # Environment variables that override a key, strongest first.
@@ -39,6 +48,10 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "api_version": ("RUTTER_API_VERSION",),
     "output": ("RUTTERCTL_OUTPUT",),
     "rate_limit": ("RUTTERCTL_RATE_LIMIT",),
+    "timeout": ("RUTTERCTL_TIMEOUT",),
+    "request_timeout": ("RUTTERCTL_REQUEST_TIMEOUT",),
+    "max_body": ("RUTTERCTL_MAX_BODY",),
+    "ca_bundle": ("RUTTERCTL_CA_BUNDLE",),
 }
 PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 BASE_URL = re.compile(r"^https?://[^/\s]+")
@@ -109,8 +122,20 @@ def parse_value(key: str, value: str) -> str:
     if key == "rate_limit":
         match = RATE_LIMIT.fullmatch(raw)
         if match and int(match.group(1)) >= 1 and float(match.group(2)) > 0:
+            from rutterctl.config.settings import parse_rate_limit  # the range check
+
+            parse_rate_limit(raw)
             return f"{int(match.group(1))}/{match.group(2)}s"
         raise ValueError(f"must look like 500/10s (requests per seconds), not {value!r}")
+    if key in ("timeout", "request_timeout", "max_body"):
+        from rutterctl.config.settings import parse_limit
+
+        parse_limit(key, raw)
+        return raw
+    if key == "ca_bundle":
+        if raw and raw.isprintable():
+            return raw
+        raise ValueError(f"must be the path of a PEM file or directory, not {value!r}")
     raise ValueError(f"unknown key {key!r}: one of {', '.join(KEYS)}")
 
 

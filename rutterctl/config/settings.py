@@ -26,6 +26,21 @@ DEFAULT_API_VERSION = "2023-03-14"
 DEFAULT_RATE_LIMIT = (500, 10.0)
 DEFAULT_TIMEOUT = 30.0
 
+# Numeric settings, range-checked wherever they come from (environment or config.toml): an
+# absurd value (1e308 seconds, a pacing window of 30 years) is a usage error up front, not an
+# OverflowError or a command that hangs. key: (environment variable, default, min, max).
+LIMITS: dict[str, tuple[str, float, float, float]] = {
+    "timeout": ("RUTTERCTL_TIMEOUT", DEFAULT_TIMEOUT, 0.1, 3600.0),  # read timeout, seconds
+    "request_timeout": ("RUTTERCTL_REQUEST_TIMEOUT", 120.0, 1.0, 86400.0),  # whole request
+    "max_body": ("RUTTERCTL_MAX_BODY", 32.0 * 1024 * 1024, 64.0 * 1024, 1024.0**3),  # bytes
+}
+MAX_RATE_REQUESTS = 100_000
+MAX_RATE_WINDOW = 3600.0  # seconds
+MAX_PACE = 60.0  # seconds per request at the slowest: 1/60s is allowed, 1/61s is not
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+_SECONDS = re.compile(r"(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*s?", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -39,6 +54,9 @@ class Settings:
     cache_dir: Path
     profile: str = "default"
     output: str | None = None  # the default output format, when one is configured
+    request_timeout: float = LIMITS["request_timeout"][1]
+    max_body: int = int(LIMITS["max_body"][1])
+    ca_bundle: str | None = None  # RUTTERCTL_CA_BUNDLE > the profile's ca_bundle
 
     @property
     def label(self) -> str:
@@ -84,7 +102,10 @@ def load_settings(
         values = {}
     base_url, environment = _base_url(environ, values)
     limit, window = _rate_limit(environ.get("RUTTERCTL_RATE_LIMIT"), values.get("rate_limit"))
-    timeout = _positive_float(environ, "RUTTERCTL_TIMEOUT", DEFAULT_TIMEOUT)
+    timeout = _limit("timeout", environ, values)
+    request_timeout = _limit("request_timeout", environ, values)
+    max_body = int(_limit("max_body", environ, values))
+    api_version = _api_version(environ, values)
     output = _output(environ, values)
     # Last: every usage error is reported before a keyring is asked anything.
     credentials = (
@@ -95,9 +116,7 @@ def load_settings(
     return Settings(
         base_url=base_url,
         environment=environment,
-        api_version=environ.get("RUTTER_API_VERSION")
-        or values.get("api_version")
-        or DEFAULT_API_VERSION,
+        api_version=api_version,
         credentials=credentials,
         rate_limit=limit,
         rate_window=window,
@@ -105,6 +124,9 @@ def load_settings(
         cache_dir=cache_dir(environ),
         profile=name,
         output=output,
+        request_timeout=request_timeout,
+        max_body=max_body,
+        ca_bundle=environ.get("RUTTERCTL_CA_BUNDLE") or values.get("ca_bundle") or None,
     )
 
 
@@ -154,31 +176,92 @@ def _output(environ: Mapping[str, str], values: Mapping[str, str]) -> str | None
 
 def _rate_limit(raw: str | None, configured: str | None = None) -> tuple[int, float]:
     """`500/10s`: at most 500 requests in any 10-second window (environment > profile)."""
+    source = "RUTTERCTL_RATE_LIMIT"
     if not raw:
-        raw = configured  # validated by load_config: the message below is for the environment
+        raw, source = configured, "the profile's rate_limit"
     if not raw:
         return DEFAULT_RATE_LIMIT
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*", raw)
-    if not match or int(match.group(1)) < 1 or float(match.group(2)) <= 0:
+    try:
+        return parse_rate_limit(raw)
+    except ValueError as exc:
         raise UsageError(
-            f"RUTTERCTL_RATE_LIMIT must look like 500/10s, not {raw!r}",
-            hint="requests per window in seconds, e.g. 500/10s",
+            f"{source} {exc}", hint="requests per window in seconds, e.g. 500/10s"
+        ) from None
+
+
+def parse_rate_limit(raw: str) -> tuple[int, float]:
+    """(requests, window seconds) from `500/10s`, in range, or ValueError saying why."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*", raw)
+    if not match:
+        raise ValueError(f"must look like 500/10s, not {raw!r}")
+    requests, window = int(match.group(1)), float(match.group(2))
+    if requests < 1 or window <= 0:
+        raise ValueError(f"must look like 500/10s, not {raw!r}")
+    if not 1 <= requests <= MAX_RATE_REQUESTS or not 0 < window <= MAX_RATE_WINDOW:
+        raise ValueError(
+            f"must be 1 to {MAX_RATE_REQUESTS} requests per at most {MAX_RATE_WINDOW:g}s, "
+            f"not {raw!r}"
         )
-    return int(match.group(1)), float(match.group(2))
+    if window / requests > MAX_PACE:
+        raise ValueError(
+            f"would allow fewer than one request a minute ({raw!r}): every command would crawl"
+        )
+    return requests, window
 
 
-def _positive_float(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name)
+def parse_limit(key: str, raw: str) -> float:
+    """A numeric setting (LIMITS) from its text, in range, or ValueError saying why: seconds
+    (`30`, `30s`) or, for max_body, a size (`32MiB`, `500k`, `1000000`)."""
+    _, _, low, high = LIMITS[key]
+    text = raw.strip()
+    if key == "max_body":
+        match = _SIZE.fullmatch(text)
+        unit = (match.group(2) or "").lower()[:1] if match else ""
+        value = float(match.group(1)) * _SIZE_UNITS[unit] if match else math.nan
+        shown = f"a size from {_size(low)} to {_size(high)}, e.g. 64MiB"
+    else:
+        match = _SECONDS.fullmatch(text)
+        value = float(match.group(1)) if match else math.nan
+        shown = "a positive number of seconds"
+        if math.isfinite(value) and value > high:
+            shown = f"at most {high:g} seconds"
+        elif math.isfinite(value) and 0 < value < low:
+            shown = f"at least {low:g} seconds"
+    # float() reads "1e308", "inf" and "nan" too: none of them is a usable setting.
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"must be {shown}, not {raw!r}")
+    return value
+
+
+def _size(n: float) -> str:
+    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= size:
+            return f"{n / size:g} {unit}"
+    return f"{n:g} bytes"
+
+
+def _limit(key: str, environ: Mapping[str, str], values: Mapping[str, str]) -> float:
+    var, default, _, _ = LIMITS[key]
+    raw, source = environ.get(var), var
+    if not raw:
+        raw, source = values.get(key), f"the profile's {key}"
     if not raw:
         return default
     try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    # float() also reads "nan" and "inf": neither is a usable number of seconds.
-    if not math.isfinite(value) or value <= 0:
-        raise UsageError(f"{name} must be a positive number of seconds, not {raw!r}")
-    return value
+        return parse_limit(key, raw)
+    except ValueError as exc:
+        raise UsageError(f"{source} {exc}") from None
+
+
+def _api_version(environ: Mapping[str, str], values: Mapping[str, str]) -> str:
+    raw = environ.get("RUTTER_API_VERSION")
+    if raw and not raw.isprintable():
+        # Sent as a header: CR/LF would split it, and every retry would fail the same way.
+        raise UsageError(
+            f"RUTTER_API_VERSION holds control characters: {raw!r}",
+            hint="set it to a date like 2023-03-14",
+        )
+    return raw or values.get("api_version") or DEFAULT_API_VERSION
 
 
 def debug_enabled(environ: Mapping[str, str]) -> bool:

@@ -20,12 +20,11 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from rutterctl.sim import documents, paging
+from rutterctl.sim import control, documents, paging
 from rutterctl.sim.faults import Fault, retry_after_header
+from rutterctl.sim.responses import Headers, Response, json_response
 from rutterctl.sim.state import DEFAULT_LISTING, LISTING_GROUPS, Connection, Simulator
 
-Headers = list[tuple[str, str]]
-Response = tuple[int, Headers, bytes]
 StartResponse = Callable[..., Any]
 REQUEST_ID_HEADER = "X-Rutter-Request-ID"
 API_PREFIX = "/versioned"
@@ -68,11 +67,6 @@ class DropConnection(httpx.RemoteProtocolError):
         super().__init__("Server disconnected without sending a response (simulated).")
 
 
-def json_response(status: int, doc: Any, headers: Headers | None = None) -> Response:
-    body = json.dumps(doc, separators=(",", ":")).encode()
-    return status, [("Content-Type", "application/json"), *(headers or [])], body
-
-
 def error(
     status: int, error_type: str, code: str, message: str, headers: Headers | None = None
 ) -> Response:
@@ -101,11 +95,9 @@ class SimApp:
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             status, headers, body = self._api(environ, path[len(API_PREFIX) :] or "/", query)
         elif path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
-            from rutterctl.sim.control import handle
-
             if self._authorized(environ):
                 body_in = _read_body(environ)
-                status, headers, body = handle(
+                status, headers, body = control.handle(
                     self.sim, environ["REQUEST_METHOD"], path, query, body_in
                 )
             else:

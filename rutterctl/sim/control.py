@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from rutterctl.sim import data
-from rutterctl.sim.app import Response, json_response
+from rutterctl.sim.responses import Response, json_response
 from rutterctl.sim.faults import Fault, parse_burst, parse_kind, parse_rate
 from rutterctl.sim.scenario_file import SpecError, parse_connection, parse_duration
 from rutterctl.sim.state import Connection, SimError, SimEvent, Simulator

@@ -27,6 +27,7 @@ from rutterctl.sim.model import (
     Scenario,
     ScriptedEvent,
 )
+from rutterctl.sim.templates import TEMPLATES, store_defaults
 
 # The entity keys the 2023-03-14 spec allows in a batch configuration.
 CONFIG_ENTITIES = (
@@ -195,8 +196,6 @@ def _event(obj: Any, where: str) -> ScriptedEvent:
 
 def parse_connection(obj: Any, where: str) -> ConnectionSpec:
     """One connection table; `template` (a built-in stage) supplies unset fields."""
-    from rutterctl.sim.scenarios import TEMPLATES, store_defaults
-
     t = _Table(obj, where)
     name = t.string("name")
     if name is None or not NAME.fullmatch(name):

@@ -1,4 +1,4 @@
-"""Built-in scenarios, and the connection templates they (and scenario files) start from.
+"""Built-in scenarios (the connection templates they start from are in `sim.templates`).
 
 Every connection has a human name (`acme-initial`) that the control surface accepts wherever
 it accepts an id or an access token. See docs/simulator.md for what each one shows.
@@ -17,65 +17,17 @@ from rutterctl.sim.model import (
     Scenario,
     ScriptedEvent,
 )
-
-MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
-
-# The product description's example: 24 months of history in three batches.
-BATCHING = (
-    BatchSpec(6, {"orders": "REQUIRED", "products": "REQUIRED"}, 20 * MINUTE),
-    BatchSpec(8, {"customers": "PREFERRED_BUT_OPTIONAL"}, 15 * MINUTE),
-    BatchSpec(
-        24,
-        {"orders": "REQUIRED", "products": "REQUIRED", "customers": "PREFERRED_BUT_OPTIONAL"},
-        40 * MINUTE,
-    ),
+from rutterctl.sim.scenario_file import load_file
+from rutterctl.sim.templates import (  # re-exported: scenarios and tests name them from here
+    ALL_AT_ONCE,
+    BATCHING,
+    DAY,
+    HOUR,
+    LARGE,
+    MINUTE,
+    TEMPLATES,
+    store_defaults,
 )
-ALL_AT_ONCE = (
-    BatchSpec(None, {"orders": "REQUIRED", "products": "REQUIRED", "customers": "REQUIRED"}, 0.0),
-)
-LARGE = (
-    BatchSpec(3, {"orders": "REQUIRED", "products": "REQUIRED"}, 3 * HOUR),
-    BatchSpec(12, {"customers": "PREFERRED_BUT_OPTIONAL"}, 4 * HOUR),
-    BatchSpec(
-        36, {"orders": "REQUIRED", "products": "REQUIRED", "customers": "REQUIRED"}, 12 * HOUR
-    ),
-)
-
-
-def store_defaults(name: str) -> tuple[str, str]:
-    """A store name and domain for a connection name: "Acme Initial Store", acme-initial..."""
-    words = name.replace("-", " ").title()
-    return f"{words} Store", f"{name}.example.com"
-
-
-def _base(name: str, **kw: Any) -> ConnectionSpec:
-    return replace(ConnectionSpec(name=name, batches=BATCHING, orders=1200), **kw)
-
-
-# Templates: a stage to start in. `age` places the connection on its timeline (the batching
-# schedule takes 75 simulated minutes); events at 0 put it in a paused state from the start.
-TEMPLATES: dict[str, ConnectionSpec] = {
-    "initial": _base("initial"),
-    "historical": _base("historical", age=30 * MINUTE, platform="WOO_COMMERCE"),
-    "ongoing": _base("ongoing", age=DAY),
-    "needs-update": _base("needs-update", age=DAY, events=(ScriptedEvent(0.0, "needs_update"),)),
-    "disabled": _base(
-        "disabled",
-        age=DAY,
-        platform="BIG_COMMERCE",
-        events=(ScriptedEvent(0.0, "disable", "SHOP_PAYMENT_REQUIRED"),),
-    ),
-    "small": _base("small", orders=150, customers=40, products=12, batches=ALL_AT_ONCE),
-    "large": _base(
-        "large",
-        orders=1_000_000,
-        customers=200_000,
-        products=5_000,
-        history_months=36,
-        orders_per_sync=25,
-        batches=LARGE,
-    ),
-}
 
 
 def from_template(template: str, name: str, **overrides: Any) -> ConnectionSpec:
@@ -197,8 +149,6 @@ def load(name_or_path: str) -> Scenario:
     """A built-in scenario by name, or a scenario file (.toml or .json)."""
     if name_or_path in BUILTINS:
         return BUILTINS[name_or_path]
-    from rutterctl.sim.scenario_file import load_file
-
     path = Path(name_or_path)
     if path.suffix.lower() not in (".toml", ".json") and not path.exists():
         from rutterctl.errors import UsageError
@@ -208,3 +158,19 @@ def load(name_or_path: str) -> Scenario:
             hint=f"use one of {', '.join(BUILTINS)}, or a .toml/.json scenario file",
         )
     return load_file(path)
+
+
+__all__ = [
+    "ALL_AT_ONCE",
+    "BATCHING",
+    "BUILTINS",
+    "DAY",
+    "DEFAULT_SCENARIO",
+    "HOUR",
+    "LARGE",
+    "MINUTE",
+    "TEMPLATES",
+    "from_template",
+    "load",
+    "store_defaults",
+]
