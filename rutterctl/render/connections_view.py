@@ -41,7 +41,9 @@ TTY_COLUMNS = {
         Column("created_at", "created", priority=4),
         Column("updated_at", "updated", priority=4),
         Column("access_token", "token", priority=2),
-        Column("store_name", "store", priority=2),
+        # With --details the store is what a support engineer looks for: never dropped (rows
+        # become blocks when id, store and stage do not fit side by side).
+        Column("store_name", "store"),
         Column("stage", "stage"),
         Column("error", "error", priority=1, whole=False, min_width=24),
         Column("name", "name"),

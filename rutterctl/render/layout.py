@@ -302,13 +302,24 @@ def pair_lines(
 
 @dataclass(frozen=True)
 class Part:
-    """A piece of a one-line display. Priority 0 is kept whole; others are dropped (highest
-    first), a `cuttable` one shortened with "…" before it would be dropped."""
+    """A piece of a one-line display. Priority 0 is kept; others are dropped (highest first),
+    a `cuttable` one first shortened at a `boundary` with "…" (never mid-value). `short` is
+    a terser form of a kept part, used only when the kept parts alone do not fit."""
 
     text: str
     priority: int = 0
     cuttable: bool = False
-    min_cut: int = 12
+    short: str | None = None
+    boundary: str = ", "  # where a cuttable part may be cut
+
+
+def _cut(part: Part, room: int) -> str | None:
+    """The part cut at its last boundary that leaves room for "…", or None if none does."""
+    text, mark = part.text, part.boundary
+    if cells(text) <= room:
+        return text
+    at = text[: max(0, room - 1)].rfind(mark)
+    return text[:at] + mark + ELLIPSIS if at > 0 else None
 
 
 def fit_line(parts: Sequence[Part], width: int, *, sep: str = ", ") -> str:
@@ -329,12 +340,19 @@ def fit_line(parts: Sequence[Part], width: int, *, sep: str = ", ") -> str:
         over = length() - room
         if over <= 0:
             break
-        part = parts[i]
-        keep = cells(part.text) - over - 1
-        if part.cuttable and keep >= part.min_cut:
-            texts[i] = part.text[:keep].rstrip() + ELLIPSIS
-        else:
+        cut = _cut(parts[i], cells(parts[i].text) - over) if parts[i].cuttable else None
+        if cut is not None:
+            texts[i] = cut
+            continue
+        # Not even one piece fits: "…" says something was left out, if there is room for it.
+        texts[i] = ELLIPSIS
+        if not parts[i].cuttable or length() > room:
             del texts[i]
-    line = sep.join(texts[i] for i in sorted(texts))
-    # Only when the essentials alone are wider than the terminal: the line must stay one row.
+    for i in sorted(texts):
+        if length() <= room:
+            break
+        if parts[i].short is not None:
+            texts[i] = parts[i].short or ""
+    line = sep.join(texts[i] for i in sorted(texts) if texts[i])
+    # Only when even the terse essentials are wider than the terminal: one row, whatever it costs.
     return line if cells(line) <= room else line[: room - 1] + ELLIPSIS

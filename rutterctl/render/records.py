@@ -18,7 +18,7 @@ from typing import Any, Protocol, TextIO
 
 from rutterctl.errors import UsageError
 from rutterctl.render import term
-from rutterctl.render.plain import escape_surrogates
+from rutterctl.render.plain import escape_surrogates, printable
 
 Record = dict[str, Any]
 FORMATS = ("table", "json", "ndjson", "csv")
@@ -42,20 +42,23 @@ CSV_LEADING = {
         "iso_currency_code", "created_at", "updated_at",
     ),
 }  # fmt: skip
-# The table: what a person scans for; (key, heading, width).
+# The table: what a person scans for; (key, heading, priority) under render/layout.py's rule.
+# Ids and money (amount and currency) are priority 0: never dropped, never cut; when the
+# terminal is narrow the others go, least useful first, and a footer names them.
 TABLE_COLUMNS = {
     "orders": (
-        ("id", "id", 36), ("order_number", "number", 10), ("created_at", "created", 19),
-        ("status", "status", 9), ("payment_status", "payment", 9),
-        ("fulfillment_status", "fulfillment", 11), ("total_price", "total", 10),
-        ("iso_currency_code", "cur", 3),
+        ("id", "id", 0), ("order_number", "number", 4), ("created_at", "created", 1),
+        ("status", "status", 2), ("payment_status", "payment", 3),
+        ("fulfillment_status", "fulfillment", 5), ("total_price", "total", 0),
+        ("iso_currency_code", "cur", 0),
     ),
     "transactions": (
-        ("id", "id", 36), ("order_id", "order", 36), ("created_at", "created", 19),
-        ("type", "type", 7), ("status", "status", 9), ("amount", "amount", 10),
-        ("iso_currency_code", "cur", 3), ("payment_method_type", "method", 6),
+        ("id", "id", 0), ("order_id", "order", 3), ("created_at", "created", 1),
+        ("type", "type", 2), ("status", "status", 2), ("amount", "amount", 0),
+        ("iso_currency_code", "cur", 0), ("payment_method_type", "method", 5),
     ),
 }  # fmt: skip
+MONEY = ("total_price", "amount")
 
 
 class RecordWriter(Protocol):
@@ -200,49 +203,55 @@ def _flat(text: str) -> str:
 
 
 class RichTableWriter:
-    """On a terminal: one table per page with fixed column widths, so pages line up."""
+    """On a terminal: one table per page, laid out by render/layout.py. The first page fixes
+    which columns fit; later pages keep (or widen) its widths, so pages line up and a longer
+    amount is never cut. A footer at the end names the columns left out."""
 
     def __init__(self, out: TextIO, entity: str, *, color: bool) -> None:
+        from rutterctl.render.layout import Column
 
         self.console = term.console(out, color=color)
-        self.columns = TABLE_COLUMNS[entity]
+        self.columns = [
+            Column(key, heading, priority=priority, justify="right" if key in MONEY else "left")
+            for key, heading, priority in TABLE_COLUMNS[entity]
+        ]
         self._first = True
+        self._widths: dict[str, int] = {}
+        self._dropped: list[Any] = []
 
     def write(self, records: list[Record]) -> None:
-        from rich.table import Table
-        from rich.text import Text
+        from rutterctl.render import layout
 
         if not records and not self._first:
             return
-        # One space between columns: the orders table then fits 120 columns whole.
-        table = Table(
-            box=None,
-            show_header=self._first,
-            header_style="bold",
-            pad_edge=False,
-            padding=(0, 1),
-            collapse_padding=True,
-        )
-        for key, heading, width in self.columns:
-            right = key in ("total_price", "amount")
-            table.add_column(
-                heading, width=width, no_wrap=True, overflow="ellipsis",
-                justify="right" if right else "left",
-            )  # fmt: skip
-        for record in records:
-            table.add_row(*(Text(_shown(key, record.get(key))) for key, _, _ in self.columns))
-        self.console.print(table)
+        rows = [[_shown(c.key, r.get(c.key)) for c in self.columns] for r in records]
+        fit = layout.fit(self.columns, rows, self.console.width, floors=self._widths)
+        self.columns = list(fit.columns)  # what the first page left out stays out
+        self._dropped += fit.dropped
+        self._widths = dict(zip((c.key for c in fit.columns), fit.widths, strict=True))
+        if fit.stacked:
+            for key, value in layout.stacked_lines(fit, rows):
+                self.console.print(f"{key}{value}", soft_wrap=True)
+        else:
+            self.console.print(layout.table(fit, rows, show_header=self._first))
         self._first = False
         self.console.file.flush()
 
     def close(self) -> None:
+        from rich.text import Text
+
+        from rutterctl.render import layout
+
         if self._first:
             self.write([])
+        note = layout.footer(layout.Fit(self.console.width, (), (), tuple(self._dropped)))
+        if note:
+            self.console.print(Text(note, style="dim"))
 
 
 def _shown(key: str, value: Any) -> str:
     """For people: `2026-11-27T10:00:00.000Z` as `2026-11-27 10:00:00` (UTC, like Rutter)."""
-    text = _flat(cell(value))
+    text = printable(_flat(cell(value)))  # Rutter's data must not drive the terminal
     if key.endswith("_at") and len(text) >= 19 and text[10:11] == "T":
         return text[:10] + " " + text[11:19]
     return text

@@ -14,7 +14,7 @@ from rutterctl.render import term
 from rutterctl.render.documents import status_document
 from rutterctl.render.jsonout import dumps_line
 from rutterctl.render.layout import Column, Part, fit_line, print_table
-from rutterctl.render.plain import write_tsv
+from rutterctl.render.plain import printable, write_tsv
 from rutterctl.secrets import redact
 
 
@@ -26,7 +26,7 @@ def progress_parts(event: PollEvent, elapsed: float | None = None) -> tuple[list
     if event.report is None:
         problem = event.error.message if event.error else "no answer"
         parts = [Part(name + ":"), Part(problem + ";", priority=1, cuttable=True)]
-        return [*parts, Part(f"still waiting, elapsed {shown}")], " "
+        return [*parts, Part(f"still waiting, elapsed {shown}", short=f"waiting, {shown}")], " "
     report = event.report
     counts = ", ".join(
         f"{e.name} {e.synced_count}" for e in report.status.entities if e.synced_count is not None
@@ -35,8 +35,9 @@ def progress_parts(event: PollEvent, elapsed: float | None = None) -> tuple[list
     if counts:
         parts.append(Part(f"synced {counts}", priority=1, cuttable=True))
     if report.batches_total:
-        parts.append(Part(f"batches {report.batches_completed} of {report.batches_total}"))
-    parts.append(Part(f"elapsed {shown}"))
+        done, total = report.batches_completed, report.batches_total
+        parts.append(Part(f"batches {done} of {total}", short=f"batches {done}/{total}"))
+    parts.append(Part(f"elapsed {shown}", short=shown))
     return parts, ", "
 
 
@@ -90,7 +91,7 @@ class Progress:
         if self.live:
             self._draw(event.elapsed)
         elif event.changed or event.error is not None:
-            self.err.write(progress_text(event) + "\n")
+            self.err.write(printable(progress_text(event)) + "\n")
             self.err.flush()
 
     def paced(self, sleep: Callable[[float], None], step: float = 1.0) -> Callable[[float], None]:
@@ -118,8 +119,9 @@ class Progress:
         else:
             ready = sum(e.satisfied for e in events)
             head = Part(f"{ready} of {len(events)} ready, elapsed {format_duration(elapsed)}")
-            briefs = Part(" · ".join(_brief(e) for e in events), priority=1, cuttable=True)
-            text = fit_line([head, briefs], self.width, sep=" · ")
+            briefs = " · ".join(_brief(e) for e in events)
+            rest = Part(briefs, priority=1, cuttable=True, boundary=" · ")
+            text = fit_line([head, rest], self.width, sep=" · ")
         self.line.show(text)
 
     def close(self) -> None:
@@ -217,7 +219,7 @@ SUMMARY_COLUMNS = [
 def summary_rich(results: Sequence[WaitResult], out: TextIO, *, color: bool, context: str) -> None:
     styles = {"ready": "green", "needs_update": "yellow", "disabled": "red"}
     console = term.console(out, color=color)
-    rows = summary_rows(results)
+    rows = [[printable(cell) for cell in row] for row in summary_rows(results)]
     outcome = {row[1]: styles.get(row[1], "bold red") for row in rows}
     print_table(
         console, SUMMARY_COLUMNS, rows, styles={"outcome": outcome}, title=f"answered by {context}"

@@ -81,9 +81,14 @@ def test_a_live_line_keeps_its_essentials_and_cuts_the_rest() -> None:
     parts = [
         Part("acme-initial: INITIAL_SYNC"),
         Part("synced orders 1200, transactions 300, products 40", priority=2, cuttable=True),
-        Part("batches 0 of 3"),
-        Part("elapsed 1m30s"),
+        Part("batches 0 of 3", short="batches 0/3"),
+        Part("elapsed 1m30s", short="1m30s"),
     ]
-    line = fit_line(parts, 80)
-    assert len(line) < 80 and line.endswith("batches 0 of 3, elapsed 1m30s") and "…" in line
-    assert fit_line(parts, 60) == "acme-initial: INITIAL_SYNC, batches 0 of 3, elapsed 1m30s"
+    full = ", ".join(part.text for part in parts)
+    assert fit_line(parts, 120) == full
+    assert fit_line(parts, 100) == (
+        "acme-initial: INITIAL_SYNC, synced orders 1200, transactions 300, …, "
+        "batches 0 of 3, elapsed 1m30s"
+    )
+    assert fit_line(parts, 80) == "acme-initial: INITIAL_SYNC, …, batches 0 of 3, elapsed 1m30s"
+    assert fit_line(parts, 50) == "acme-initial: INITIAL_SYNC, batches 0/3, 1m30s"
