@@ -23,6 +23,10 @@ class CredentialsMissing(RutterctlError):
     """No client id / secret could be found (exit 4)."""
 
 
+class SignatureInvalid(RutterctlError):
+    """A webhook's signature does not verify (exit 11)."""
+
+
 class WaitTimeout(RutterctlError):
     """A wait's deadline passed before its condition held (exit 124)."""
 

@@ -21,6 +21,7 @@ def test_the_table_values_are_the_documented_ones() -> None:
         "NOT_READY": 8,
         "STALLED": 9,
         "STALE": 10,
+        "SIGNATURE_INVALID": 11,
         "TIMEOUT": 124,
         "INTERRUPTED": 130,
     }
@@ -38,6 +39,7 @@ def test_the_table_values_are_the_documented_ones() -> None:
         (errors.ConnectionDisabled("off"), 6),
         (errors.Unavailable("down"), 7),
         (errors.NotReady("wait"), 8),
+        (errors.SignatureInvalid("forged"), 11),
         (errors.SyncStalled("stuck"), 9),
         (errors.WaitTimeout("late"), 124),
         (KeyboardInterrupt(), 130),

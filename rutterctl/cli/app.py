@@ -23,11 +23,14 @@ COMMANDS = {
     "batches": "rutterctl.cli.batches:batches",
     "reasons": "rutterctl.cli.reasons:reasons",
     "wait-ready": "rutterctl.cli.wait_ready:wait_ready",
+    "check": "rutterctl.cli.check:check",
     "fetch": "rutterctl.cli.fetch:fetch",
     "connections": "rutterctl.cli.connections:app",
     "alias": "rutterctl.cli.alias:app",
     "auth": "rutterctl.cli.auth:app",
     "config": "rutterctl.cli.config_cmd:app",
+    "listen": "rutterctl.cli.listen:listen",
+    "webhooks": "rutterctl.cli.webhooks:app",
     "sim": "rutterctl.cli.sim:app",
     "demo": "rutterctl.cli.demo:demo",
 }
@@ -142,8 +145,8 @@ def _deps(ctx: typer.Context) -> Deps:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
+    if isinstance(exc, KeyboardInterrupt):  # a command may say what was kept and how to resume
+        return getattr(exc, "message", None) or "interrupted"
     assert isinstance(exc, RutterctlError)
     line = exc.one_line() if isinstance(exc, ApiError) else exc.message
     if exc.hint:

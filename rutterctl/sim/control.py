@@ -10,10 +10,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rutterctl.errors import UsageError
 from rutterctl.sim import data
+from rutterctl.sim.faults import (
+    MAX_LATENCY_MS,
+    MAX_RETRY_AFTER,
+    MAX_SCHEDULED,
+    Fault,
+    number,
+    parse_burst,
+    parse_kind,
+    parse_rate,
+)
 from rutterctl.sim.responses import Response, json_response
-from rutterctl.sim.faults import Fault, parse_burst, parse_kind, parse_rate
-from rutterctl.sim.scenario_file import SpecError, parse_connection, parse_duration
+from rutterctl.sim.scenario_file import MAX_CONNECTIONS, SpecError, parse_connection, parse_duration
 from rutterctl.sim.state import Connection, SimError, SimEvent, Simulator
 
 
@@ -62,7 +72,7 @@ def handle(sim: Simulator, method: str, path: str, query: dict[str, str], body: 
     parts = [p for p in path.split("/") if p][1:]  # drop "_sim"
     try:
         doc = json.loads(body) if body.strip() else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to be a request
         return json_response(400, {"error": "the request body is not JSON"})
     if not isinstance(doc, dict):
         return json_response(400, {"error": "the request body must be a JSON object"})
@@ -73,7 +83,7 @@ def handle(sim: Simulator, method: str, path: str, query: dict[str, str], body: 
         return json_response(exc.status, {"error": str(exc)})
     except SpecError as exc:
         return json_response(400, {"error": str(exc), "field": exc.where})
-    except ValueError as exc:
+    except (ValueError, UsageError) as exc:  # UsageError: a scenario that is not one
         return json_response(400, {"error": str(exc)})
 
 
@@ -130,6 +140,8 @@ def _create(sim: Simulator, doc: dict[str, Any]) -> Response:
     if "scenario" in doc:
         specs = list(load(str(doc["scenario"])).connections)
     elif "connections" in doc and isinstance(doc["connections"], list):
+        if len(doc["connections"]) > MAX_CONNECTIONS:
+            raise SimError(f"at most {MAX_CONNECTIONS} connections in one request")
         specs = [parse_connection(c, f"connections[{i}]") for i, c in enumerate(doc["connections"])]
     else:
         specs = [parse_connection(doc, "connection")]
@@ -149,9 +161,15 @@ def _act(sim: Simulator, ref: str, action: str, doc: dict[str, Any]) -> Response
         events = sim.reconnect(ref)
     elif action in ("stall", "resume"):  # the sync silently stops / moves again
         events = sim.stall(ref) if action == "stall" else sim.resume(ref)
+    elif action == "webhooks":  # `rutterctl sim trigger`
+        from rutterctl.sim.trigger import trigger
+
+        events = trigger(sim, ref, doc)
     else:
         raise SimError(
-            f"unknown action {action!r}: needs-update, disable, reconnect, stall or resume", 404
+            f"unknown action {action!r}: "
+            "needs-update, disable, reconnect, stall, resume or webhooks",
+            404,
         )
     conn = sim.get(ref)
     return json_response(
@@ -163,13 +181,16 @@ def _faults(sim: Simulator, method: str, doc: dict[str, Any]) -> Response:
     plan = sim.faults
     if method == "POST":
         count = doc.get("count", 1)
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise SimError("count must be a positive whole number")
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_SCHEDULED:
+            raise SimError(f"count must be a whole number from 1 to {MAX_SCHEDULED}")
         retry_after = doc.get("retry_after")
-        retry = float(retry_after) if isinstance(retry_after, int | float) else None
+        retry = (
+            None if retry_after is None else number(retry_after, "retry_after", 0, MAX_RETRY_AFTER)
+        )
         kind = str(doc.get("kind", "500"))
         if kind == "latency":
-            fault = Fault("latency", latency_ms=float(doc.get("latency_ms", 0)))
+            latency = number(doc.get("latency_ms", 0), "latency_ms", 0, MAX_LATENCY_MS)
+            fault = Fault("latency", latency_ms=latency)
         else:
             fault = parse_kind(kind, retry_after=retry)
         path = doc.get("path")
@@ -178,11 +199,9 @@ def _faults(sim: Simulator, method: str, doc: dict[str, Any]) -> Response:
         plan.schedule(fault, count)
     elif method == "PUT":
         if "latency_ms" in doc:
-            plan.latency_ms = float(doc["latency_ms"])
+            plan.latency_ms = number(doc["latency_ms"], "latency_ms", 0, MAX_LATENCY_MS)
         if "error_rate" in doc:
-            rate = float(doc["error_rate"])
-            if not 0 <= rate <= 1:
-                raise SimError("error_rate must be between 0 and 1")
+            rate = number(doc["error_rate"], "error_rate", 0, 1)
             plan.error_rate = rate
         if "error_kind" in doc:
             plan.error_fault = parse_kind(str(doc["error_kind"]))

@@ -1,17 +1,16 @@
 """Signed webhook delivery, with retries on a schedule, off the request path.
 
 Rutter signs each body: `X-Rutter-Signature: sha256=<base64 HMAC-SHA256 of the raw body keyed
-with the client secret>`, and retries failed deliveries (6 times over about 15 minutes).
-`run_pending()` does the work due now; `start()` runs it on a thread. Tests inject the
-transport and the monotonic clock and call `run_pending()` themselves: nothing sleeps.
+with the client secret>` (rutterctl.domain.signature), and retries failed deliveries (6 times
+over about 15 minutes). An event from `sim trigger` may ask for a broken signature or several
+copies (`SimEvent.delivery`), so that a receiver can be seen rejecting each known mistake and
+recognising duplicates. `run_pending()` does the work due now; `start()` runs it on a thread.
+Tests inject the transport and the monotonic clock and call `run_pending()`: nothing sleeps.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import heapq
-import hmac
 import itertools
 import json
 import threading
@@ -23,21 +22,28 @@ from typing import Any
 
 import httpx
 
+from rutterctl.domain.signature import HEADER as SIGNATURE_HEADER
+from rutterctl.domain.signature import digest, sign
 from rutterctl.sim.state import SimEvent
 
-SIGNATURE_HEADER = "X-Rutter-Signature"
 # Seconds before each retry: 6 retries over about 15.5 minutes.
 RETRY_DELAYS: tuple[float, ...] = (10.0, 30.0, 60.0, 120.0, 300.0, 420.0)
 
 
-def sign(body: bytes, secret: str) -> str:
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
-    return "sha256=" + base64.b64encode(digest).decode()
-
-
-def verify(body: bytes, secret: str, header: str) -> bool:
-    """What a listener does: recompute and compare in constant time."""
-    return hmac.compare_digest(sign(body, secret), header)
+def signed(payload: dict[str, Any], secret: str, how: str = "valid") -> tuple[bytes, str | None]:
+    """The body to send and its signature header (None: no header), signed `how`."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    if how == "hex":  # what much sample code computes
+        return body, "sha256=" + digest(body, secret).hex()
+    if how == "reserialized":  # signed compact, delivered re-encoded (as a proxy might)
+        return json.dumps(payload).encode(), sign(body, secret)
+    if how == "tampered":  # changed after signing
+        return json.dumps({**payload, "tampered": True}, separators=(",", ":")).encode(), sign(
+            body, secret
+        )
+    if how == "unsigned":
+        return body, None
+    return body, sign(body, secret)
 
 
 @dataclass(order=True)
@@ -45,6 +51,7 @@ class _Job:
     due: float
     seq: int
     body: bytes = field(compare=False)
+    signature: str | None = field(compare=False)
     code: str = field(compare=False)
     attempt: int = field(compare=False, default=0)
 
@@ -79,8 +86,13 @@ class WebhookDispatcher:
         now = self._monotonic()
         with self._cond:
             for event in events:
-                body = json.dumps(event.payload, separators=(",", ":")).encode()
-                heapq.heappush(self._jobs, _Job(now, next(self._seq), body, event.code))
+                delivery = event.delivery or {}
+                body, signature = signed(
+                    event.payload, self._secret, str(delivery.get("signature", "valid"))
+                )
+                for _ in range(int(delivery.get("copies", 1))):
+                    job = _Job(now, next(self._seq), body, signature, event.code)
+                    heapq.heappush(self._jobs, job)
             self._cond.notify()
 
     def run_pending(self) -> int:
@@ -92,7 +104,7 @@ class WebhookDispatcher:
                     return attempts
                 job = heapq.heappop(self._jobs)
             attempts += 1
-            outcome = self._post(job.body)
+            outcome = self._post(job.body, job.signature)
             record = {"code": job.code, "attempt": job.attempt + 1, "outcome": outcome}
             self.deliveries.append(record)
             if outcome.startswith("HTTP 2"):
@@ -119,12 +131,10 @@ class WebhookDispatcher:
         with self._cond:
             return len(self._jobs)
 
-    def _post(self, body: bytes) -> str:
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(body, self._secret),
-            "User-Agent": "rutterctl-sim",
-        }
+    def _post(self, body: bytes, signature: str | None) -> str:
+        headers = {"Content-Type": "application/json", "User-Agent": "rutterctl-sim"}
+        if signature is not None:
+            headers[SIGNATURE_HEADER] = signature
         try:
             response = self._http.post(self.url, content=body, headers=headers)
         except httpx.HTTPError as exc:

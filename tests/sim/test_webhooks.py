@@ -8,7 +8,8 @@ import hmac
 import json
 
 import httpx
-from rutterctl.sim.webhooks import RETRY_DELAYS, SIGNATURE_HEADER, WebhookDispatcher, verify
+from rutterctl.domain.signature import verify
+from rutterctl.sim.webhooks import RETRY_DELAYS, SIGNATURE_HEADER, WebhookDispatcher
 
 from tests.sim.support import Monotonic, harness
 
@@ -48,8 +49,8 @@ def test_signature_is_base64_hmac_sha256_of_the_raw_body() -> None:
         + base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
     )
     assert hmac.compare_digest(request.headers[SIGNATURE_HEADER], expected)
-    assert verify(body, SECRET, request.headers[SIGNATURE_HEADER])
-    assert not verify(body + b" ", SECRET, request.headers[SIGNATURE_HEADER])
+    assert verify(body, request.headers[SIGNATURE_HEADER], SECRET).valid
+    assert not verify(body + b"x", request.headers[SIGNATURE_HEADER], SECRET).valid
     assert json.loads(body) == {
         "type": "CONNECTION",
         "code": "INITIAL_UPDATE",

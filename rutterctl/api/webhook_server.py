@@ -1,0 +1,96 @@
+"""`rutterctl listen`'s HTTP server: waitress (as the simulator), on loopback by default.
+
+Bad input must never stop it, so waitress's own bounds do the policing before our code runs:
+a body over `max_body` bytes is answered 413 by waitress (from Content-Length, or as a chunked
+body grows), header blocks over 64 KiB 431, and a client that goes quiet is cut off after
+`idle_timeout` seconds. waitress reads requests asynchronously, so a slow client holds a
+socket, never a worker thread. The WSGI app answers JSON: `{"ok": ...}` or `{"error": ...}`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from waitress.server import create_server
+
+MAX_BODY = 1024 * 1024  # Rutter's events are small: 1 MiB is far beyond any of them
+IDLE_TIMEOUT = 10  # seconds a connection may sit without sending
+
+# (raw body, request headers) -> (status, JSON document to answer)
+Handler = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
+
+
+def headers_of(environ: Mapping[str, Any]) -> dict[str, str]:
+    """The request's headers with their usual spelling (`X-Rutter-Signature`)."""
+    out = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            out[key[5:].replace("_", "-").title()] = str(value)
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            out[key.replace("_", "-").title()] = str(environ[key])
+    return out
+
+
+def make_app(path: str, handle: Handler) -> Callable[..., Iterable[bytes]]:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        status: int
+        if environ.get("PATH_INFO", "") != path:
+            status, doc = 404, {"error": f"webhooks are received at {path}"}
+        elif environ.get("REQUEST_METHOD") != "POST":
+            status, doc = 405, {"error": "POST webhooks here"}
+        else:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(length) if length > 0 else b""
+            status, doc = handle(raw, headers_of(environ))
+        body = json.dumps(doc).encode()
+        start_response(
+            f"{status} {HTTPStatus(status).phrase}",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    return app
+
+
+def serve(
+    app: Callable[..., Iterable[bytes]],
+    host: str,
+    port: int,
+    *,
+    max_body: int = MAX_BODY,
+    idle_timeout: int = IDLE_TIMEOUT,
+    threads: int = 4,
+) -> tuple[int, Callable[[], None]]:
+    """Serve `app` in a background thread; (the bound port, stop). OSError if it cannot bind."""
+    logging.getLogger("waitress").setLevel(logging.CRITICAL)
+    server: Any = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="rutterctl-listen",
+        max_request_body_size=max_body,
+        max_request_header_size=64 * 1024,
+        channel_timeout=idle_timeout,
+        cleanup_interval=max(1, idle_timeout // 2),
+        connection_limit=200,
+    )
+    loop = threading.Thread(target=server.run, name="listen-http", daemon=True)
+    loop.start()
+
+    def stop() -> None:
+        def close_all() -> None:  # in the server's loop thread
+            for dispatcher in list(server._map.values()):
+                dispatcher.close()
+
+        server.trigger.pull_trigger(close_all)
+        loop.join(5)
+        server.task_dispatcher.shutdown()
+
+    return int(server.effective_port), stop

@@ -1,0 +1,170 @@
+"""`rutterctl listen`: receive Rutter's webhooks locally, verify, show and forward them."""
+
+from __future__ import annotations
+
+import signal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import complete_connection
+from rutterctl.errors import UsageError, WaitTimeout
+
+if TYPE_CHECKING:
+    from rutterctl.domain.listen import ListenSession
+    from rutterctl.domain.webhooks import Delivery, ForwardOutcome
+
+Opt = typer.Option
+BANNER = "rutterctl-listen listening on"
+
+
+class ListenOutput(StrEnum):
+    table = "table"
+    ndjson = "ndjson"
+
+
+def listen(
+    ctx: typer.Context,
+    host: Annotated[str, Opt(help="Address to bind (loopback unless --allow-remote).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, Opt(help="Port to bind; 0 picks a free one.", min=0, max=65535)] = 8766,
+    path: Annotated[str, Opt(help="The path webhooks are POSTed to.")] = "/webhooks",
+    forward_to: Annotated[
+        str | None, Opt(help="Forward each new event here, body and signature untouched.")
+    ] = None,
+    events: Annotated[
+        str | None, Opt(metavar="CODE,...", help="Only show and forward these event codes.")
+    ] = None,
+    connection: Annotated[
+        str | None,
+        Opt(
+            metavar="CONNECTION",
+            help="Only events of this connection (alias, id or access token).",
+            autocompletion=complete_connection,
+        ),
+    ] = None,
+    until: Annotated[
+        str | None, Opt(metavar="CODE", help="Exit 0 when an event with this code arrives.")
+    ] = None,
+    timeout: Annotated[
+        str | None, Opt(metavar="DUR", help="Give up after this long (exit 124), e.g. 10m.")
+    ] = None,
+    output: Annotated[
+        ListenOutput | None, Opt("--output", "-o", help="table (default) or ndjson.")
+    ] = None,
+    allow_remote: Annotated[
+        bool, Opt("--allow-remote", help="Allow binding a non-loopback address.")
+    ] = False,
+) -> None:
+    """Receive webhooks on a local port: verify each signature, show it, forward it once.
+
+    The first line is stable: `rutterctl-listen listening on URL` (on stderr with -o ndjson,
+    so stdout stays NDJSON). Answers 401 to a bad signature, 400 to a body that is not a JSON
+    object, 200 otherwise; redeliveries are marked and not forwarded again.
+
+    \b
+    Examples:
+      rutterctl listen --port 9000 --forward-to http://127.0.0.1:3000/hooks
+      rutterctl listen --until INITIAL_UPDATE --connection acme --timeout 30m
+      rutterctl listen -o ndjson --events CONNECTION_DISABLED,CONNECTION_NEEDS_UPDATE
+    """
+    from rutterctl.api.webhook_server import make_app, serve
+    from rutterctl.domain.durations import parse_duration
+    from rutterctl.sim.server import is_loopback, literal_host, url_host
+
+    deps: Deps = ctx.obj
+    if not allow_remote and not is_loopback(host):
+        raise UsageError(
+            f"refusing to listen on {host}: not a loopback address",
+            hint="pass --allow-remote if webhooks must reach this machine from elsewhere",
+        )
+    if not path.startswith("/"):
+        raise UsageError(f"--path must start with '/', not {path!r}")
+    seconds = parse_duration(timeout, option="--timeout") if timeout else None
+    mode = deps.choose_output(output, ListenOutput.table)
+    session = _session(deps, forward_to, events, connection, until, mode)
+    bind = literal_host(host)
+    try:
+        bound, stop = serve(make_app(path, session.handle), bind, port)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            hint="pick another --port, or --port 0 for a free one",
+        ) from None
+    banner = deps.err if mode is ListenOutput.ndjson else deps.out
+    banner.write(f"{BANNER} http://{url_host(bind)}:{bound}{path}\n")
+    banner.flush()
+    try:
+        code = _wait(deps, session, seconds)
+    finally:
+        stop()
+    if code == "timeout":
+        raise WaitTimeout(f"no {until} event within {timeout}" if until else "--timeout reached")
+    if code:
+        raise typer.Exit(int(code))
+
+
+def _session(
+    deps: Deps,
+    forward_to: str | None,
+    events: str | None,
+    connection: str | None,
+    until: str | None,
+    mode: ListenOutput,
+) -> ListenSession:
+    from rutterctl.cli.webhooks import receiver_for
+    from rutterctl.domain.listen import ListenSession
+    from rutterctl.render.jsonout import dumps_line
+    from rutterctl.render.webhook_view import delivery_doc, delivery_line
+
+    codes = {c.strip() for c in events.split(",") if c.strip()} if events else None
+    ids = _connection_refs(deps, connection) if connection else None
+    receiver = receiver_for(deps, events=codes, connections=ids)
+    forward = None
+    if forward_to:
+        from rutterctl.api.forward import Forwarder
+
+        forward = Forwarder(forward_to).forward
+
+    def report(delivery: Delivery, outcome: ForwardOutcome | None) -> None:
+        if mode is ListenOutput.ndjson:
+            deps.out.write(dumps_line(delivery_doc(delivery, outcome)))
+        else:
+            deps.out.write(delivery_line(delivery, outcome) + "\n")
+        deps.out.flush()
+
+    return ListenSession(receiver, report, forward, until.strip() if until else None)
+
+
+def _connection_refs(deps: Deps, connection: str) -> set[str]:
+    """An alias is resolved (from the aliases file) to its id and token; an id or token is
+    matched as given, against both fields of each event, without asking Rutter."""
+    from rutterctl.config.aliases import is_alias_name
+
+    name = connection.strip()
+    if not is_alias_name(name):
+        return {name}
+    resolved = deps.resolve(name)
+    return {resolved.connection_id, resolved.access_token, name}
+
+
+def _wait(deps: Deps, session: ListenSession, seconds: float | None) -> str | int:
+    """0 when the --until event came, "timeout", or 128 + the signal that stopped us."""
+    received: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+        session.done.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    deadline = None if seconds is None else deps.monotonic() + seconds
+    try:
+        while not session.done.wait(0.2):
+            if deadline is not None and deps.monotonic() >= deadline:
+                return "timeout"
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 128 + received[0] if received else 0
