@@ -5,8 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from rutterctl.cli.naming import MAX_WORKERS
-
 if TYPE_CHECKING:
     from rutterctl.cli.deps import Deps
     from rutterctl.domain.models import ConnectionSummary
@@ -43,9 +41,8 @@ def detail_rows(
     deps: Deps, connections: list[ConnectionSummary], show_token: bool, *, stage: bool
 ) -> list[ConnectionRow]:
     """Store (from the store cache where fresh, else `GET /connections/access_token`) and, with
-    `stage`, the lifecycle stage of every connection; a failure becomes its row's error."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    `stage`, the lifecycle stage of every connection; a failure becomes its row's error.
+    Statuses are read through the fleet scheduler, under the budget, in Rutter's order."""
     from rutterctl.domain.lifecycle import stage_of
     from rutterctl.domain.resolve import stores_of
     from rutterctl.errors import ApiError, RutterctlError
@@ -73,12 +70,12 @@ def detail_rows(
         store = stores.get(connection.id)
         return ConnectionRow(connection, shown, store, current, "; ".join(errors) or None)
 
-    if not connections:
-        return []
     if not stage:
         return [one(c) for c in connections]
-    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(connections))) as pool:
-        return list(pool.map(one, connections))
+    rows: list[ConnectionRow | None] = [None] * len(connections)
+    for done in deps.fleet().run(list(enumerate(connections)), lambda pair: one(pair[1])):
+        rows[done.item[0]] = done.value
+    return [row for row in rows if row is not None]
 
 
 def warn_failed(deps: Deps, rows: list[ConnectionRow]) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rutterctl.cli.naming import Naming
     from rutterctl.config.settings import Settings
     from rutterctl.config.store import CredentialStore
+    from rutterctl.domain.fleet import Fleet
     from rutterctl.domain.resolve import ResolvedConnection
 
 
@@ -197,6 +198,20 @@ class Deps:
         from rutterctl.api.gateway import HttpGateway
 
         return HttpGateway(self.client())
+
+    def fleet(self, *, workers: int | None = None) -> Fleet:
+        """The fleet scheduler (rutterctl.domain.fleet) for this run: the injected clock and
+        sleep, the organisation's budget from the settings, the command's deadline."""
+        from rutterctl.domain.fleet import DEFAULT_WORKERS, Budget, Fleet
+
+        s = self.settings()
+        return Fleet(
+            monotonic=self.monotonic,
+            sleep=self.sleep,
+            workers=workers or DEFAULT_WORKERS,
+            budget=Budget(s.rate_limit, s.rate_window),
+            deadline=self.deadline,
+        )
 
     def naming(self) -> Naming:
         """Resolution of CONNECTION arguments for this run (rutterctl.cli.naming)."""

@@ -7,7 +7,6 @@ the HTTP gateway, for every command through `Deps.resolve`.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from rutterctl.errors import ApiError, ConnectionNotFound
@@ -17,9 +16,6 @@ if TYPE_CHECKING:
     from rutterctl.config.cache import FileConnectionCache, FileStoreCache
     from rutterctl.domain.models import ConnectionSummary, StoreInfo
     from rutterctl.domain.resolve import ResolvedConnection
-
-# Enough to overlap request latency; the client's shared pacer keeps the organisation budget.
-MAX_WORKERS = 8
 
 
 class Naming:
@@ -84,8 +80,8 @@ class Naming:
             ) from None
 
     def read_stores(self, connections: list[ConnectionSummary]) -> dict[str, StoreInfo]:
-        """`GET /connections/access_token` for each connection, concurrently; one that fails
-        (a platform without a store endpoint, an error) is left out."""
+        """`GET /connections/access_token` for each connection, concurrently through the fleet
+        scheduler; one that fails (a platform without a store endpoint, an error) is left out."""
         from rutterctl.errors import CredentialsRejected, Unavailable
         from rutterctl.secrets import redact
 
@@ -101,10 +97,8 @@ class Naming:
                 pass  # some platforms have no store endpoint (404): a missing nicety
             return connection.id, None
 
-        if not connections:
-            return {}
-        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(connections))) as pool:
-            return {cid: info for cid, info in pool.map(one, connections) if info is not None}
+        found = (done.value for done in self.deps.fleet().run(connections, one) if done.value)
+        return {cid: info for cid, info in found if info is not None}
 
     def refresh_token(self, token: str) -> str | None:
         """The token to retry with after Rutter rejected `token`, or None to give up."""

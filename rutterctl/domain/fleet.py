@@ -39,6 +39,9 @@ API
     A ``sleep`` for the HTTP client's retries and pacing that refuses (raises
     `DeadlineReached`) a pause that would end after the deadline.
 
+`Target(name, access_token, connection_id=None)` is the usual item: one connection, named
+for people (never by its access token).
+
 `Done` has ``item``, ``value`` (the work's return value, or None), ``error`` (a
 `RutterctlError` the work raised: a per-item failure, never raised by the scheduler),
 ``started`` and ``finished`` (``monotonic`` instants; ``started`` None when the item was not
@@ -67,6 +70,16 @@ DEFAULT_WORKERS = 16
 BUDGET_SHARE = 0.9
 # Clocks are floats: a poll this close to the deadline is the poll at the deadline.
 EPSILON = 1e-6
+
+
+@dataclass(frozen=True)
+class Target:
+    """One connection of a fleet. `name` is what the user typed (alias, id) or the id: never
+    an access token, which is a secret. `connection_id` when known before any request."""
+
+    name: str
+    access_token: str
+    connection_id: str | None = None
 
 
 @dataclass(frozen=True)
