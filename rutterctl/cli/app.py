@@ -76,6 +76,24 @@ class RutterGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return _command(cmd_name) if cmd_name in COMMANDS else None
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except _NO_SUCH_OPTION as exc:  # a mistyped global option
+            _suggest(exc)
+            raise
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """A mistyped command gets the closest names (`stauts`: did you mean `status`?); exit 2."""
+        if args and not args[0].startswith("-") and args[0] not in COMMANDS:
+            import difflib
+
+            matches = difflib.get_close_matches(args[0], list(COMMANDS), n=1)
+            if matches:
+                names = " or ".join(f"`{name}`" for name in matches)
+                raise _USAGE(f"No such command {args[0]!r}; did you mean {names}?", ctx=ctx)
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         # From the docstrings alone: listing commands must not build them all.
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
@@ -93,6 +111,9 @@ class RutterGroup(TyperGroup):
             if deps.debug and not isinstance(exc, KeyboardInterrupt):
                 deps.warn(_traceback(exc))
             raise typer.Exit(int(exit_code_for(exc))) from None
+        except _NO_SUCH_OPTION as exc:
+            _suggest(exc)
+            raise
         except _PASS_THROUGH:
             raise
         except BrokenPipeError:
@@ -120,6 +141,22 @@ _PASS_THROUGH: tuple[type[Exception], ...] = (
     typer.Abort,
     *(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException"),
 )
+
+
+# click's (vendored) usage errors, found like _PASS_THROUGH: a mistyped command or option.
+_USAGE: Any = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "UsageError")
+_NO_SUCH_OPTION: Any = next(
+    kind for kind in _USAGE.__subclasses__() if kind.__name__ == "NoSuchOption"
+)
+
+
+def _suggest(exc: Any) -> None:
+    """click's close matches for a mistyped option, phrased like the commands' ones."""
+    matches = sorted(exc.possibilities or ())
+    if matches:
+        names = " or ".join(f"`{name}`" for name in matches)
+        exc.message = f"{exc.message}; did you mean {names}?"
+        exc.possibilities = None
 
 
 def _silence(stream: Any) -> None:
