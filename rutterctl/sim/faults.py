@@ -19,6 +19,25 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 KINDS = ("status", "html", "truncated", "drop", "latency")
+# Bounds on what the control surface and the command line may ask for: a fault list of twenty
+# million entries would hold gigabytes, a latency of 1e308 ms would stop a worker for good.
+MAX_SCHEDULED = 10_000
+MAX_LATENCY_MS = 60_000.0
+MAX_RETRY_AFTER = 86_400.0
+MAX_RATE = 1_000_000
+
+
+def number(value: object, name: str, low: float, high: float) -> float:
+    """A finite number in [low, high] from JSON or text, else ValueError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{name} must be a number from {low:g} to {high:g}")
+    try:
+        result = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number from {low:g} to {high:g}") from None
+    if not low <= result <= high:  # NaN fails this too
+        raise ValueError(f"{name} must be a number from {low:g} to {high:g}, not {value!r}")
+    return result
 
 
 @dataclass(frozen=True)
@@ -50,7 +69,10 @@ def parse_rate(text: str) -> tuple[int, float]:
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*", text)
     if not match or int(match.group(1)) < 1 or float(match.group(2)) <= 0:
         raise ValueError(f"a rate must look like 500/10s, not {text!r}")
-    return int(match.group(1)), float(match.group(2))
+    limit, window = int(match.group(1)), float(match.group(2))
+    if limit > MAX_RATE or window > 86_400:
+        raise ValueError(f"a rate is at most {MAX_RATE} requests per at most 86400s, not {text!r}")
+    return limit, window
 
 
 def parse_burst(text: str) -> tuple[int, int]:
@@ -84,6 +106,11 @@ class FaultPlan:
 
     def schedule(self, fault: Fault, count: int = 1) -> None:
         with self._lock:
+            if count < 1 or len(self._scheduled) + count > MAX_SCHEDULED:
+                raise ValueError(
+                    f"at most {MAX_SCHEDULED} faults can be scheduled at once "
+                    f"({len(self._scheduled)} are waiting)"
+                )
             self._scheduled.extend([fault] * count)
 
     def clear(self) -> None:

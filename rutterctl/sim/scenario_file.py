@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rutterctl.errors import UsageError
+from rutterctl.sim.clock import MAX_SPEED
 from rutterctl.sim.faults import parse_rate
 from rutterctl.sim.model import (
     ACTIONS,
@@ -39,6 +40,13 @@ NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
 UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 DURATION = re.compile(r"(-)?((?:\d+(?:\.\d+)?[smhd])+)")
 DEFAULT_BATCH_DURATION = 600.0
+# Bounds on numbers from a file or the control surface: finite, and small enough that the
+# simulated clock stays a printable date and a count never asks for unbounded work.
+MAX_DURATION = 100 * 366 * 86400.0
+MAX_COUNT = 10_000_000
+MAX_NUMBER = 1_000_000.0
+MAX_CONNECTIONS = 1000  # in one scenario file or one POST /_sim/connections
+MAX_FILE_BYTES = 1_000_000
 
 
 class SpecError(ValueError):
@@ -103,6 +111,8 @@ class _Table:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             kind = "a positive" if minimum > 0 else "a non-negative"
             raise SpecError(self.at(key), f"must be {kind} whole number")
+        if value > MAX_COUNT:
+            raise SpecError(self.at(key), f"must be at most {MAX_COUNT:,}")
         return value
 
     def positive(self, key: str, default: float | None) -> float | None:
@@ -111,6 +121,8 @@ class _Table:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise SpecError(self.at(key), "must be a positive number")
+        if not value <= MAX_NUMBER:  # also NaN and infinity
+            raise SpecError(self.at(key), f"must be a positive number up to {MAX_NUMBER:g}")
         return float(value)
 
     def duration(self, key: str, default: float, *, negative: bool = False) -> float:
@@ -138,18 +150,19 @@ class _Table:
 
 
 def parse_duration(value: Any) -> float | None:
-    """Seconds from a number or a string like "90s", "15m", "1h30m", "2d", "-1h"."""
+    """Seconds from a number or a string like "90s", "15m", "1h30m", "2d", "-1h"; None when it
+    is none of these, or not finite, or more than a century either way."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
-    if not isinstance(value, str):
+        seconds = float(value)
+    elif isinstance(value, str) and (match := DURATION.fullmatch(value.strip())):
+        units = re.findall(r"(\d+(?:\.\d+)?)([smhd])", value)
+        total = sum(float(n) * UNITS[u] for n, u in units)
+        seconds = -total if match.group(1) else total
+    else:
         return None
-    match = DURATION.fullmatch(value.strip())
-    if not match:
-        return None
-    total = sum(float(n) * UNITS[u] for n, u in re.findall(r"(\d+(?:\.\d+)?)([smhd])", value))
-    return -total if match.group(1) else total
+    return seconds if abs(seconds) <= MAX_DURATION else None  # NaN fails this too
 
 
 def _batch(obj: Any, where: str) -> BatchSpec:
@@ -247,11 +260,16 @@ def parse_scenario(doc: Any, *, name: str) -> Scenario:
         if value is not None:
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise SpecError(f"simulator.{key}", "must be a non-negative number")
+            highest = MAX_SPEED if key == "speed" else float(2**63)
+            if not value <= highest:  # also NaN and infinity
+                raise SpecError(f"simulator.{key}", f"must be a number from 0 to {highest:g}")
             extra[key] = str(value)
     sim.finish()
     items = top.items("connections")
     if not items:
         raise SpecError("connections", "must list at least one connection")
+    if len(items) > MAX_CONNECTIONS:
+        raise SpecError("connections", f"must list at most {MAX_CONNECTIONS} connections")
     conns = tuple(parse_connection(c, f"connections[{i}]") for i, c in enumerate(items))
     top.finish()
     seen: dict[str, int] = {}
@@ -267,6 +285,11 @@ def parse_scenario(doc: Any, *, name: str) -> Scenario:
 def load_file(path: Path) -> Scenario:
     label = str(path)
     try:
+        # A regular file of a sane size: a FIFO or /dev/zero would block or never end.
+        if path.exists() and not path.is_file():
+            raise UsageError(f"{label}: not a scenario file (not a regular file)")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UsageError(f"{label}: not a scenario file (larger than {MAX_FILE_BYTES:,} bytes)")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"

@@ -60,6 +60,15 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+# Idle clients must not lock others out: waitress stops accepting at `connection_limit` open
+# connections (100 by default) and only closes an idle one after `channel_timeout` (120 s),
+# checked every `cleanup_interval` (30 s), so 99 silent sockets blocked every new client.
+# Here a connection that sends nothing for 15 s is closed (checked every 2 s), up to 1000 may
+# be open at once, and poll() replaces select(), which cannot watch past 1024 descriptors.
+CHANNEL_TIMEOUT = 15.0
+CONNECTION_LIMIT = 1000
+
+
 def serve_in_thread(
     sim: Simulator,
     host: str = "127.0.0.1",
@@ -68,12 +77,22 @@ def serve_in_thread(
     threads: int = 8,
     tick_interval: float = 0.25,
     app: SimApp | None = None,
+    channel_timeout: float = CHANNEL_TIMEOUT,
 ) -> tuple[str, Callable[[], None]]:
     """Serve `sim` on host:port; return (base URL ending in /versioned, stop)."""
     logging.getLogger("waitress").setLevel(logging.ERROR)
     bind = literal_host(host)
     server: Any = create_server(
-        app or SimApp(sim), host=bind, port=port, threads=threads, ident="rutterctl-sim"
+        app or SimApp(sim),
+        host=bind,
+        port=port,
+        threads=threads,
+        ident="rutterctl-sim",
+        channel_timeout=channel_timeout,
+        cleanup_interval=min(2.0, channel_timeout),
+        connection_limit=CONNECTION_LIMIT,
+        asyncore_use_poll=True,
+        backlog=1024,
     )
     server.channel_class = _Channel
     stopping = threading.Event()
