@@ -233,3 +233,13 @@ def test_a_domain_of_several_connections_lists_the_candidates() -> None:
     assert result.exit_code == 3
     assert "2 connections" in result.stderr
     assert sim.get("twin-a").id in result.stderr and sim.get("twin-b").id in result.stderr
+
+
+def test_an_alias_whose_token_was_rotated_finds_the_current_one() -> None:
+    sim = harness("fleet").sim
+    conn = sim.get("acme-historical")
+    assert run(sim, ["alias", "set", "shop", conn.id]).exit_code == 0
+    rotate(sim, "acme-historical")
+    result = run(sim, ["batches", "shop", "-o", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["connection_id"] == conn.id
