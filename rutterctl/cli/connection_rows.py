@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 if TYPE_CHECKING:
     from rutterctl.cli.deps import Deps
@@ -25,6 +27,20 @@ class ListFormat(StrEnum):
     json = "json"
     ndjson = "ndjson"
     csv = "csv"
+
+
+ShowToken = Annotated[
+    bool, typer.Option("--show-token", help="Show access tokens unmasked (secrets).")
+]
+Output = Annotated[
+    ListFormat | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="table, json, ndjson or csv. Default: the profile's output setting, else table.",
+        show_default=False,
+    ),
+]
 
 
 def plain_rows(connections: list[ConnectionSummary], show_token: bool) -> list[ConnectionRow]:

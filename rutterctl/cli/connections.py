@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rutterctl.cli.connection_rows import ListFormat, StatusFilter
+from rutterctl.cli.connection_rows import ListFormat, Output, ShowToken, StatusFilter
 from rutterctl.cli.connections_find import find
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import group
@@ -16,19 +16,6 @@ app = group(
     "connections",
     "The organisation's connections.",
 )
-
-ShowToken = Annotated[
-    bool, typer.Option("--show-token", help="Show access tokens unmasked (secrets).")
-]
-Output = Annotated[
-    ListFormat | None,
-    typer.Option(
-        "--output",
-        "-o",
-        help="table, json, ndjson or csv. Default: the profile's output setting, else table.",
-        show_default=False,
-    ),
-]
 
 
 @app.command("list")

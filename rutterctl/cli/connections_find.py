@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rutterctl.cli.connection_rows import ListFormat
+from rutterctl.cli.connection_rows import ListFormat, Output, ShowToken
 
 if TYPE_CHECKING:
     from rutterctl.cli.deps import Deps
@@ -21,18 +21,8 @@ def find(
         bool,
         typer.Option("--refresh", help="Read every store from Rutter again, ignoring the cache."),
     ] = False,
-    show_token: Annotated[
-        bool, typer.Option("--show-token", help="Show access tokens unmasked (secrets).")
-    ] = False,
-    output: Annotated[
-        ListFormat | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="table, json, ndjson or csv. Default: the profile's output setting, else table.",
-            show_default=False,
-        ),
-    ] = None,
+    show_token: ShowToken = False,
+    output: Output = None,
 ) -> None:
     """Find connections whose store name, store domain, id or platform contains TEXT.
 
