@@ -288,8 +288,25 @@ def assess(
         found = (error_finding(error),)
     ordered = sorted(found, key=lambda f: SEVERITY.index(f.kind))
     at = report.checked_at if report is not None else now
-    levels = tuple((f, policy.level(f.kind)) for f in ordered)
-    return CheckResult(target, report, levels, at, elapsed)
+    levels = _one_of_stale_and_stalled([(f, policy.level(f.kind)) for f in ordered])
+    return CheckResult(target, report, tuple(levels), at, elapsed)
+
+
+_WEIGHT = {Level.FAILURE: 0, Level.WARNING: 1, Level.IGNORED: 2}
+
+
+def _one_of_stale_and_stalled(
+    levels: list[tuple[Finding, Level]],
+) -> list[tuple[Finding, Level]]:
+    """From one document, `stale` and `stalled` are the same evidence (an ongoing connection
+    with no recent completed sync) against two thresholds: when both are found, keep the one
+    the policy weighs more (a tie keeps `stale`), so a connection is not reported twice."""
+    by_kind = {f.kind: level for f, level in levels}
+    if Kind.STALE not in by_kind or Kind.STALLED not in by_kind:
+        return levels
+    drop = Kind.STALE if _WEIGHT[by_kind[Kind.STALLED]] < _WEIGHT[by_kind[Kind.STALE]] else None
+    drop = drop or Kind.STALLED
+    return [(f, level) for f, level in levels if f.kind is not drop]
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import IO, Any, Protocol, TextIO
 from rutterctl.domain.check import SEVERITY, CheckResult, Kind, Level, Summary
 from rutterctl.render import term
 from rutterctl.render.jsonout import dumps_line
-from rutterctl.render.layout import Column, print_table
+from rutterctl.render.layout import Column, Pair, Part, fit_line, pair_lines, print_table
 from rutterctl.render.plain import escape_surrogates, printable, write_tsv
 from rutterctl.secrets import redact
 
@@ -125,16 +125,21 @@ def _indented(doc: Any, indent: str) -> str:
 
 # -- the table ------------------------------------------------------------------------------
 
+# The terminal layout (render/layout.py's rule): the connection and the finding are whole; the
+# message is prose and wraps; platform, stage, then the result column go first when it is
+# narrow (the finding is coloured by the policy's level, and failures come first anyway).
+# A link_url is too long to share a row: the table names it and lists it below, whole.
 COLUMNS = (
     Column("connection", "connection"),
     Column("platform", "platform", priority=3),
     Column("stage", "stage", priority=2),
-    Column("result", "result"),
+    Column("result", "result", priority=1),
     Column("finding", "finding"),
-    Column("message", "message", priority=1, whole=False, min_width=24),
+    Column("message", "message", whole=False, min_width=20),
 )
 PLAIN_HEADER = ("connection", "connection_id", "platform", "stage", "result", "finding", "message")
-RESULT_STYLE = {"failure": "bold red", "warning": "yellow", "ok": "green", "ignored": "dim"}
+SHORT = {"failure": "FAIL", "warning": "WARN", "ignored": "note", "ok": "ok"}
+RESULT_STYLE = {"FAIL": "bold red", "WARN": "yellow", "ok": "green", "note": "dim"}
 LEVELS = (Level.FAILURE, Level.WARNING, Level.IGNORED, Level.OK)
 
 
@@ -156,6 +161,26 @@ def rows_of(result: CheckResult) -> list[list[str]]:
     ]
 
 
+def _links(result: CheckResult) -> list[tuple[str, str]]:
+    return [
+        (printable(redact(result.target.name)), str(url))
+        for finding, _ in result.findings
+        for key, url in finding.data
+        if key == "link_url" and url
+    ]
+
+
+def _tty_rows(rows: list[list[str]], links: list[tuple[str, str]]) -> list[list[str]]:
+    urls = {url for _, url in links}
+    shown = []
+    for r in rows:
+        message = r[6]
+        for url in urls:
+            message = message.replace(url, "its link_url (below)")
+        shown.append([r[0], r[2], r[3], SHORT.get(r[4], r[4]), r[5], message])
+    return shown
+
+
 class TableSink:
     """The findings table: healthy connections are counted, not listed, unless `show_all`.
     On a terminal a summary line and a fitted table; piped, tab-separated rows (the summary
@@ -175,12 +200,14 @@ class TableSink:
         self.show_all = show_all
         self.context = context
         self._rows: list[tuple[tuple[int, int, int], list[list[str]]]] = []
+        self._links: list[tuple[str, str]] = []
 
     def add(self, result: CheckResult) -> None:
         if result.level is Level.OK and not self.show_all:
             return
         worst = min((SEVERITY.index(f.kind) for f, _ in result.findings), default=len(SEVERITY))
         self._rows.append(((LEVELS.index(result.level), worst, len(self._rows)), rows_of(result)))
+        self._links += _links(result)
 
     def _ranked(self) -> list[list[str]]:
         return [row for _, rows in sorted(self._rows, key=lambda r: r[0]) for row in rows]
@@ -195,12 +222,23 @@ class TableSink:
         from rich.text import Text
 
         console = term.console(self.out, color=self.color)
-        title = f"{line} · {self.context}" if self.context else line
-        console.print(Text(title, style="bold"), soft_wrap=True)
-        if rows:
-            shown = [[r[0], r[2], r[3], r[4], r[5], r[6]] for r in rows]
+        parts = [Part(line)] + ([Part(self.context, priority=1)] if self.context else [])
+        console.print(Text(fit_line(parts, console.width, sep=" · "), style="bold"))
+        if not rows:
+            return
+        console.print()
+        table_rows = _tty_rows(rows, self._links)
+        policy = summary.policy
+        by_kind = {k.value: RESULT_STYLE[SHORT[policy.level(k).value]] for k in Kind}
+        print_table(
+            console, COLUMNS, table_rows, styles={"result": RESULT_STYLE, "finding": by_kind}
+        )
+        if self._links:
             console.print()
-            print_table(console, COLUMNS, shown, styles={"result": RESULT_STYLE})
+            console.print(Text("send each merchant their link_url to reconnect:", style="bold"))
+            pairs = [Pair(name, url, whole=True) for name, url in self._links]
+            for key, value in pair_lines(pairs, console.width):
+                console.print(Text.assemble(key, value), soft_wrap=True)
 
 
 # -- progress on stderr ---------------------------------------------------------------------

@@ -1,0 +1,271 @@
+"""`rutterctl check` in process: a scripted Rutter per access token, a fake clock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import junitparser
+import pytest
+
+from tests import builders
+from tests.fakes import CREDS, invoke
+
+HEALTHY = builders.status_doc(historical=True, num_batches_completed=2)
+INITIAL = builders.status_doc(is_ready=False, num_batches_completed=0)
+STALE = builders.status_doc(historical=True, last_sync="2026-11-28T10:00:00.000Z")
+DISABLED = builders.status_doc(disabled=True, reason="SHOP_PAYMENT_REQUIRED")
+NEEDS_UPDATE = builders.status_doc(needs_update=True)
+FAILED = builders.status_doc(
+    batches=[builders.batch_doc(1, {"orders": "COMPLETED", "customers": "FAILED"})]
+)
+DOWN = httpx.Response(503, text="<html>down</html>")
+
+
+def ids(n: int) -> tuple[str, str]:
+    return f"{n:08d}-0000-4000-8000-000000000000", f"{n:08d}-1111-4111-8111-111111111111"
+
+
+class Fleet:
+    """`GET /connections` lists one connection per scripted document, in order."""
+
+    def __init__(self, *docs: dict[str, Any] | httpx.Response) -> None:
+        self.docs = {ids(n)[1]: (ids(n)[0], doc) for n, doc in enumerate(docs, 1)}
+        self.listed: list[str | None] = []
+        self.status_calls = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/connections"):
+            self.listed.append(request.url.params.get("status"))
+            pairs = [(cid, token) for token, (cid, _) in self.docs.items()]
+            return httpx.Response(200, json=builders.connections_doc(*pairs))
+        self.status_calls += 1
+        cid, doc = self.docs[request.url.params["access_token"]]
+        if isinstance(doc, httpx.Response):
+            return doc
+        body = json.loads(json.dumps(doc))
+        body["connection"]["id"] = cid
+        return httpx.Response(200, json=body, headers={"X-Rutter-Request-ID": "req-1"})
+
+
+def run(fleet: Fleet, *args: str, env: dict[str, str] | None = None, tty: bool = False) -> Any:
+    environ = {**CREDS, **(env or {})}
+    return invoke(["check", *args], transport=httpx.MockTransport(fleet), env=environ, tty=tty)
+
+
+@pytest.mark.parametrize(
+    ("docs", "code"),
+    [
+        ((HEALTHY, HEALTHY), 0),
+        ((HEALTHY, INITIAL), 0),  # 3 h into its initial sync: still within the 6 h default
+        ((HEALTHY, STALE), 0),  # stale warns by default
+        ((STALE, NEEDS_UPDATE), 5),
+        ((NEEDS_UPDATE, DISABLED), 6),  # the worst failing finding decides
+        ((DOWN, HEALTHY), 7),
+        ((FAILED, DOWN), 10),
+    ],
+)
+def test_exit_code_is_the_worst_failing_finding(docs: tuple[Any, ...], code: int) -> None:
+    fleet = Fleet(*docs)
+    result = run(fleet, "-o", "json")
+    assert result.exit_code == code, result.stderr
+    assert json.loads(result.stdout)["summary"]["exit_code"] == code
+    assert fleet.listed == ["any"]  # every connection, disabled and needs-reauth included
+    assert fleet.status_calls >= len(docs)
+
+
+def test_policy_options_move_findings_between_fail_warn_and_ignored() -> None:
+    fleet = Fleet(STALE, INITIAL)
+    assert run(fleet, "--fail-on", "stale").exit_code == 10
+    assert run(fleet, "--max-initial-sync", "1h", "--fail-on", "not_ready").exit_code == 8
+    result = run(fleet, "--warn-on", "none", "--fail-on", "none", "-o", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    stale = doc["connections"][0]["findings"]
+    assert [(f["kind"], f["level"]) for f in stale] == [("stale", "ignored")]
+    assert doc["summary"]["healthy"] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--fail-on", "stale", "--warn-on", "stale"], "both name stale"),
+        (["--fail-on", "slow"], "unknown finding 'slow'"),
+        (["--max-sync-age", "soon"], "--max-sync-age"),
+        (["--report", "out.txt"], "cannot tell the format"),
+        (["-o", "json", "--report", "out.xml"], "names a junit file, but -o says json"),
+        (["--status", "any", builders.CONNECTION_ID], "--status filters"),
+    ],
+)
+def test_bad_options_are_usage_errors_before_any_request(args: list[str], needle: str) -> None:
+    fleet = Fleet(HEALTHY)
+    result = run(fleet, *args)
+    assert result.exit_code == 2, result.stderr
+    assert needle in result.stderr
+    assert fleet.status_calls == 0
+
+
+def test_json_document_contract() -> None:
+    fleet = Fleet(DISABLED, NEEDS_UPDATE, FAILED, HEALTHY)
+    doc = json.loads(run(fleet, "-o", "json").stdout)
+    assert set(doc) == {"summary", "connections"}
+    assert doc["summary"] == {
+        "checked": 4,
+        "healthy": 1,
+        "failing": 3,
+        "warning": 0,
+        "findings": {
+            "disabled": 1,
+            "needs_update": 1,
+            "not_ready": 0,
+            "stale": 0,
+            "failed_batch": 1,
+            "unreachable": 0,
+            "stalled": 0,
+        },
+        "worst": "disabled",
+        "exit_code": 6,
+        "fail_on": ["disabled", "failed_batch", "needs_update", "unreachable"],
+        "warn_on": ["not_ready", "stale", "stalled"],
+        "max_initial_sync_seconds": 21600.0,
+        "max_sync_age_seconds": 1800.0,
+    }
+    by_id = {c["connection_id"]: c for c in doc["connections"]}
+    disabled = by_id[ids(1)[0]]
+    assert disabled["result"] == "failure" and disabled["stage"] == "DISABLED"
+    assert disabled["findings"][0]["reason"] == "SHOP_PAYMENT_REQUIRED"
+    assert by_id[ids(2)[0]]["findings"][0]["link_url"] == builders.LINK_URL
+    failed = by_id[ids(3)[0]]["findings"][0]
+    assert (failed["kind"], failed["batch_num"], failed["entities"]) == (
+        "failed_batch",
+        1,
+        ["customers"],
+    )
+    assert by_id[ids(4)[0]] | {"checked_at": "x"} == {
+        "connection": ids(4)[0],
+        "connection_id": ids(4)[0],
+        "platform": "SHOPIFY",
+        "stage": "ONGOING_SYNC",
+        "result": "ok",
+        "findings": [],
+        "disabled_reason": None,
+        "link_url": builders.LINK_URL,
+        "created_at": "2026-11-28T09:00:00.000Z",
+        "last_sync_completed_at": "2026-11-28T11:55:00.000Z",
+        "checked_at": "x",
+    }
+
+
+def test_ndjson_is_one_line_per_connection_and_never_shows_a_token() -> None:
+    fleet = Fleet(HEALTHY, DOWN, STALE)
+    result = run(fleet, "-o", "ndjson")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(line["result"] for line in lines) == ["failure", "ok", "warning"]
+    unreachable = next(line for line in lines if line["result"] == "failure")
+    assert unreachable["findings"][0]["kind"] == "unreachable"
+    assert "HTTP 503" in unreachable["findings"][0]["error"]
+    assert all(ids(n)[1] not in result.stdout + result.stderr for n in (1, 2, 3))
+
+
+def test_junit_loads_in_a_junit_reader_with_one_testcase_per_connection(tmp_path: Path) -> None:
+    fleet = Fleet(DISABLED, STALE, HEALTHY, DOWN)
+    result = run(fleet, "-o", "junit")
+    assert result.exit_code == 6
+    path = tmp_path / "check.xml"
+    path.write_text(result.stdout)
+    xml = junitparser.JUnitXml.fromfile(str(path))
+    [suite] = list(xml)
+    assert (suite.name, suite.tests, suite.failures, suite.errors) == ("rutterctl check", 4, 1, 1)
+    cases = {case.name: case for case in suite}
+    assert set(cases) == {ids(n)[0] for n in (1, 2, 3, 4)}
+    [failure] = cases[ids(1)[0]].result
+    assert isinstance(failure, junitparser.Failure)
+    assert failure.type == "disabled" and "SHOP_PAYMENT_REQUIRED" in failure.message
+    [error] = cases[ids(4)[0]].result
+    assert isinstance(error, junitparser.Error) and error.type == "unreachable"
+    assert cases[ids(2)[0]].is_passed and "warning: stale" in (cases[ids(2)[0]].system_out or "")
+    assert cases[ids(3)[0]].is_passed and not cases[ids(3)[0]].system_out
+
+
+def test_report_file_gets_the_format_while_stdout_gets_the_table(tmp_path: Path) -> None:
+    fleet = Fleet(NEEDS_UPDATE, HEALTHY)
+    report = tmp_path / "out" / "check.xml"
+    result = run(fleet, "--report", str(report))
+    assert result.exit_code == 5
+    assert result.stdout.splitlines()[0].startswith("connection\tconnection_id\t")
+    assert len(result.stdout.splitlines()) == 2  # the header and the failing connection
+    [suite] = list(junitparser.JUnitXml.fromfile(str(report)))
+    assert suite.tests == 2 and suite.failures == 1
+    assert [p.name for p in report.parent.iterdir()] == ["check.xml"]  # no temporary left
+
+
+def test_markdown_summary_lists_failures_and_warnings_worst_first() -> None:
+    fleet = Fleet(STALE, HEALTHY, DISABLED)
+    out = run(fleet, "-o", "markdown").stdout
+    assert out.startswith("## rutterctl check: 3 connections checked: 1 healthy, 1 failing,")
+    assert ids(2)[0] not in out  # healthy: counted, not listed
+    assert out.index(ids(3)[0]) < out.index(ids(1)[0])
+    assert "| disabled | 1 | failure |" in out and "| stale | 1 | warning |" in out
+
+
+def test_github_actions_annotations_and_step_summary(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("# earlier step\n")
+    fleet = Fleet(DISABLED, STALE, HEALTHY)
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = run(fleet, "-o", "json", env=env)
+    json.loads(result.stdout)  # stdout stays the document
+    commands = [line for line in result.stderr.splitlines() if line.startswith("::")]
+    assert sorted(commands) == [
+        f"::error title=rutterctl check%3A {ids(1)[0]}::disabled: disabled "
+        "(SHOP_PAYMENT_REQUIRED): The store's platform plan is unpaid",
+        f"::warning title=rutterctl check%3A {ids(2)[0]}::stale: last sync completed "
+        "2h00m00s ago (more than --max-sync-age 30m00s)",
+    ]
+    text = summary.read_text()
+    assert text.startswith("# earlier step\n## rutterctl check: 3 connections checked")
+
+
+def test_workflow_command_escaping() -> None:
+    from rutterctl.render.github import escape_data, escape_property
+
+    assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+    assert escape_property("a: b, c%\n") == "a%3A b%2C c%25%0A"
+
+
+def test_named_connections_from_arguments_and_a_file(tmp_path: Path) -> None:
+    fleet = Fleet(HEALTHY, DISABLED, HEALTHY)
+    names = tmp_path / "merchants.txt"
+    names.write_text(f"# ours\n{ids(1)[0]}\n\n{ids(2)[1]}  # by token\n{ids(1)[0]}\n")
+    result = run(fleet, "--from", str(names), "-o", "ndjson")
+    assert result.exit_code == 6
+    shown = [json.loads(line)["connection"] for line in result.stdout.splitlines()]
+    assert sorted(shown) == sorted([ids(1)[0], ids(2)[0]])  # a token is named by its id, once
+    assert fleet.status_calls == 2
+
+
+def test_rejected_credentials_stop_the_check_with_exit_4() -> None:
+    rejected = httpx.Response(
+        401,
+        json=builders.error_body("INVALID_CREDENTIALS", "CONNECTION_ERROR", "bad credentials"),
+    )
+    result = run(Fleet(rejected, HEALTHY), "-o", "ndjson")
+    assert result.exit_code == 4
+    assert result.stderr.startswith("error:")
+
+
+def test_terminal_table_fits_80_columns_and_lists_only_problems(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.fakes import pin_terminal, visible
+
+    pin_terminal(monkeypatch, 80)
+    result = run(Fleet(HEALTHY, NEEDS_UPDATE, STALE), tty=True)
+    lines = visible(result.stdout).splitlines()
+    assert lines[0].startswith("3 connections checked: 1 healthy, 1 failing, 1 warning")
+    assert all(len(line) <= 80 for line in lines)
+    assert ids(2)[0] in result.stdout and ids(3)[0] in result.stdout
+    assert ids(1)[0] not in result.stdout
+    assert ids(1)[0] in run(Fleet(HEALTHY, NEEDS_UPDATE), "--all", tty=True).stdout
