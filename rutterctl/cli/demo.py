@@ -109,6 +109,9 @@ def _tour(deps: Deps, sim: Simulator, base_url: str, home: Path, speed: float) -
         ["status", "acme-initial", "--exit-status"],
         environ,
     )
+    from rutterctl.cli.demo_webhooks import webhook_loop  # issue 16's step, self-contained
+
+    webhook_loop(say, sim, environ)
     say.line("\nTry it yourself: `rutterctl sim serve` prints the export line to paste;")
     say.line("see docs/simulator.md for scenarios, faults and the control surface.")
 

@@ -97,14 +97,16 @@ def listen(
     banner = deps.err if mode is ListenOutput.ndjson else deps.out
     banner.write(f"{BANNER} http://{url_host(bind)}:{bound}{path}\n")
     banner.flush()
+    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: session.interrupt(signum))
     try:
-        code = _wait(deps, session, seconds)
+        arrived = session.wait(seconds, deps.monotonic)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         stop()
-    if code == "timeout":
+    if not arrived:
         raise WaitTimeout(f"no {until} event within {timeout}" if until else "--timeout reached")
-    if code:
-        raise typer.Exit(int(code))
+    if session.signal is not None:
+        raise typer.Exit(128 + session.signal)  # 143 after SIGTERM, as the exit-code table says
 
 
 def _session(
@@ -121,8 +123,7 @@ def _session(
     from rutterctl.render.webhook_view import delivery_doc, delivery_line
 
     codes = {c.strip() for c in events.split(",") if c.strip()} if events else None
-    ids = _connection_refs(deps, connection) if connection else None
-    receiver = receiver_for(deps, events=codes, connections=ids)
+    receiver = receiver_for(deps, events=codes, connection=connection)
     forward = None
     if forward_to:
         from rutterctl.api.forward import Forwarder
@@ -137,34 +138,3 @@ def _session(
         deps.out.flush()
 
     return ListenSession(receiver, report, forward, until.strip() if until else None)
-
-
-def _connection_refs(deps: Deps, connection: str) -> set[str]:
-    """An alias is resolved (from the aliases file) to its id and token; an id or token is
-    matched as given, against both fields of each event, without asking Rutter."""
-    from rutterctl.config.aliases import is_alias_name
-
-    name = connection.strip()
-    if not is_alias_name(name):
-        return {name}
-    resolved = deps.resolve(name)
-    return {resolved.connection_id, resolved.access_token, name}
-
-
-def _wait(deps: Deps, session: ListenSession, seconds: float | None) -> str | int:
-    """0 when the --until event came, "timeout", or 128 + the signal that stopped us."""
-    received: list[int] = []
-
-    def on_signal(signum: int, _frame: object) -> None:
-        received.append(signum)
-        session.done.set()
-
-    previous = signal.signal(signal.SIGTERM, on_signal)
-    deadline = None if seconds is None else deps.monotonic() + seconds
-    try:
-        while not session.done.wait(0.2):
-            if deadline is not None and deps.monotonic() >= deadline:
-                return "timeout"
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    return 128 + received[0] if received else 0

@@ -32,19 +32,27 @@ def other_secrets_of(deps: Deps) -> dict[str, str]:
         return {}
 
 
-def receiver_for(
-    deps: Deps, *, events: Collection[str] | None, connections: Collection[str] | None
-) -> Receiver:
-    """The receiver `listen` verifies with: this profile's secret, others only to explain."""
+def receiver_for(deps: Deps, *, events: Collection[str] | None, connection: str | None) -> Receiver:
+    """The receiver `listen` verifies with: this profile's secret, others only to explain.
+
+    An alias is resolved (from the aliases file) to its id and token; an id or a token is
+    matched as given, against both fields of each event, without asking Rutter."""
+    from rutterctl.config.aliases import is_alias_name
     from rutterctl.config.signing import signing_secret
     from rutterctl.domain.webhooks import Receiver
 
+    refs = None
+    if connection is not None:
+        refs = {connection.strip()}
+        if is_alias_name(connection.strip()):
+            resolved = deps.resolve(connection)
+            refs |= {resolved.connection_id, resolved.access_token}
     return Receiver(
         signing_secret(deps.settings()),
         now=deps.now,
         other_secrets=lambda: other_secrets_of(deps),
         events=events,
-        connections=connections,
+        connections=refs,
     )
 
 

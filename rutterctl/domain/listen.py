@@ -30,8 +30,21 @@ class ListenSession:
     forward: Forward | None = None
     until: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    signal: int | None = None  # the signal that stopped the wait, if one did
     # Reports are written one at a time, whole, whichever worker thread has the delivery.
     _out_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def interrupt(self, signum: int) -> None:
+        self.signal = signum
+        self.done.set()
+
+    def wait(self, seconds: float | None, monotonic: Callable[[], float]) -> bool:
+        """Until the --until event (or a signal): True; False when `seconds` ran out first."""
+        deadline = None if seconds is None else monotonic() + seconds
+        while not self.done.wait(0.2):
+            if deadline is not None and monotonic() >= deadline:
+                return False
+        return True
 
     def handle(self, raw_body: bytes, headers: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
         delivery = self.receiver.receive(raw_body, header(headers, HEADER))

@@ -26,7 +26,7 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def extras(event: WebhookEvent) -> list[str]:
+def extras(event: WebhookEvent, *, store_shown: bool = False) -> list[str]:
     """The documented extra fields, summarised, then the names of any others."""
     shown = []
     ranges = event.extra.get("entities_included_to_time_range")
@@ -37,7 +37,7 @@ def extras(event: WebhookEvent) -> list[str]:
             if isinstance(item, dict)
         ]
         shown.append("entities " + (", ".join(parts) or "none"))
-    for key in ("update_url", "store_unique_id"):
+    for key in ("update_url",) if store_shown else ("update_url", "store_unique_id"):
         if key in event.extra:
             shown.append(f"{key}={_short(event.extra[key])}")
     documented = {"entities_included_to_time_range", "update_url", "store_unique_id"}
@@ -68,7 +68,7 @@ def delivery_line(delivery: Delivery, forward: ForwardOutcome | None) -> str:
     if delivery.duplicate:
         notes.append("duplicate")
     if event is not None:
-        notes += extras(event)
+        notes += extras(event, store_shown=True)
     if forward is not None:
         notes.append(f"-> {forward.status if forward.status else forward.error}")
     return printable("  ".join([*cells, "; ".join(notes)] if notes else cells))

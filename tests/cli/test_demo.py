@@ -27,7 +27,12 @@ def test_demo_shows_every_stage_batches_reasons_and_a_wait() -> None:
         "reasons",
         "wait-ready",
         "status",
+        "listen",
+        "sim",
     ]
+    # The webhook loop: listen hears the signed CONNECTION_UPDATED that `sim trigger` caused.
+    assert re.search(r"^rutterctl-listen listening on http://127\.0\.0\.1:\d+/webhooks$", out, re.M)
+    assert re.search(r"  CONNECTION_UPDATED  \S+  acme-needs-update-\d+  200$", out, re.M)
     # The overview lists one connection in each stage; aliases name them from then on.
     listed = re.findall(r"\t(\w+_\w+|DISABLED)\t-$", out, flags=re.MULTILINE)
     assert sorted(listed) == sorted(
