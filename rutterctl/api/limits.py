@@ -136,16 +136,19 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _INNERMOST = re.compile(rb"[\[{][\]}]")
 
 
-def parse_json(content: bytes) -> tuple[Any, str | None]:
+def parse_json(
+    content: bytes, loads: Callable[[bytes], Any] | None = None
+) -> tuple[Any, str | None]:
     """(document, None), or (None, why it cannot be read): not JSON, too deep, too many
-    values. The shape is checked on the bytes before parsing, at C speed."""
+    values. The shape is checked on the bytes before parsing, at C speed. `loads` (a parser
+    raising ValueError for what is not JSON) lets pages keep their numbers' digits."""
     brackets = content.translate(None, _NOT_BRACKETS)
     if len(brackets) > 2 * MAX_CONTAINERS:
         return None, f"JSON with more than {MAX_CONTAINERS:,} objects and arrays"
     if len(brackets) > MAX_DEPTH and _deeper_than(brackets, MAX_DEPTH):
         return None, f"JSON nested more than {MAX_DEPTH} levels deep"
     try:
-        return json.loads(content), None
+        return (loads or json.loads)(content), None
     except RecursionError:  # unreachable after the check above; kept as a second line
         return None, f"JSON nested more than {MAX_DEPTH} levels deep"
     except ValueError:  # JSONDecodeError, UnicodeDecodeError, a number past 4300 digits
@@ -155,6 +158,8 @@ def parse_json(content: bytes) -> tuple[Any, str | None]:
 def _deeper_than(brackets: bytes, depth: int) -> bool:
     """Each pass removes the innermost pairs, one level; brackets inside strings can only add
     passes for data with that many of them in a row, never hide a level."""
+    if re.search(rb"[\[{]{%d}" % (depth + 1), brackets):  # the usual bomb, found in one pass
+        return True
     for _ in range(depth):
         shorter = _INNERMOST.sub(b"", brackets)
         if len(shorter) == len(brackets):

@@ -199,7 +199,8 @@ class TsvWriter:
 
 
 def _flat(text: str) -> str:
-    return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    # One cell of a table for people: on one line, and Rutter's data never drives the terminal.
+    return printable(text.replace("\t", " ").replace("\n", " ").replace("\r", " "))
 
 
 class RichTableWriter:
@@ -251,7 +252,7 @@ class RichTableWriter:
 
 def _shown(key: str, value: Any) -> str:
     """For people: `2026-11-27T10:00:00.000Z` as `2026-11-27 10:00:00` (UTC, like Rutter)."""
-    text = printable(_flat(cell(value)))  # Rutter's data must not drive the terminal
+    text = _flat(cell(value))
     if key.endswith("_at") and len(text) >= 19 and text[10:11] == "T":
         return text[:10] + " " + text[11:19]
     return text

@@ -35,7 +35,9 @@ class LiveLine:
         self.shown = False
 
     def show(self, text: str) -> None:
-        self.err.write(CLEAR_LINE + text)
+        from rutterctl.render.plain import printable  # names and stages come from Rutter
+
+        self.err.write(CLEAR_LINE + printable(text))
         self.err.flush()
         self.shown = True
 
