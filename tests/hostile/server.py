@@ -9,7 +9,6 @@ levels deep. Used by tests/hostile and bench/hostile.py.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import zlib
@@ -40,7 +39,7 @@ class Handler(BaseHTTPRequestHandler):
                 behaviour(self)
             else:
                 self.json(200, _healthy(path))
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up: what a bound is for
 
     def json(self, status: int, doc: Any, headers: dict[str, str] | None = None) -> None:
