@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +24,7 @@ COMMANDS = {
     "batches": "rutterctl.cli.batches:batches",
     "reasons": "rutterctl.cli.reasons:reasons",
     "wait-ready": "rutterctl.cli.wait_ready:wait_ready",
+    "watch": "rutterctl.cli.watch:watch",
     "check": "rutterctl.cli.check:check",
     "fetch": "rutterctl.cli.fetch:fetch",
     "connections": "rutterctl.cli.connections:app",
@@ -33,6 +35,30 @@ COMMANDS = {
     "webhooks": "rutterctl.cli.webhooks:app",
     "sim": "rutterctl.cli.sim:app",
     "demo": "rutterctl.cli.demo:demo",
+}
+
+
+# name -> the first sentence of its docstring, for the root --help and TAB, which must not
+# import every command module just to list them (~20 ms). tests/cli/test_summaries.py checks
+# that each one is still its command's own first sentence; a command missing here is imported.
+SUMMARIES = {
+    "status": "Where a connection is in its lifecycle, and what to do next.",
+    "batches": "Each sync batch: its data, progress and webhook.",
+    "reasons": "What disabled reasons mean, who must act, and what to do next.",
+    "wait-ready": "Wait until connections are ready.",
+    "watch": "Watch connections sync, live: stages, batches, counts, stalls.",
+    "check": "Check connections for CI.",
+    "fetch": "Fetch orders or transactions; with --all every page, streamed as it arrives.",
+    "connections": "The organisation's connections.",
+    "alias": "Short names for connections, usable wherever a CONNECTION is expected.",
+    "auth": "Store, check and remove Rutter credentials (OS keyring, else a 0600 file).",
+    "config": "Profiles and settings: environment, api_version, output, rate_limit (config.toml).",
+    "listen": "Receive webhooks on a local port: verify each signature, show it, forward it once.",
+    "webhooks": "Rutter's webhooks: verify a saved one (see also `rutterctl listen`).",
+    "sim": "A local, stateful Rutter simulator for tests, demos and CI.",
+    "demo": (
+        "Run rutterctl against a local Rutter simulator: every stage, batches, reasons, a wait."
+    ),
 }
 
 
@@ -55,12 +81,18 @@ def _command(name: str) -> Any:
     return command
 
 
-def _short_help(name: str, limit: int) -> str:
+def summary(name: str) -> str:
+    """The first sentence of the command's docstring, as click shortens it."""
     target = _target(name)
     text = (target.info.help if isinstance(target, typer.Typer) else target.__doc__) or ""
     line = " ".join(text.strip().split("\n\n")[0].split())
     if ". " in line:  # like click: the first sentence
         line = line.split(". ", 1)[0] + "."
+    return line
+
+
+def _short_help(name: str, limit: int) -> str:
+    line = SUMMARIES.get(name) or summary(name)
     if len(line) <= limit:
         return line
     return line[: limit - 3].rsplit(" ", 1)[0] + "..."
@@ -94,6 +126,20 @@ class RutterGroup(TyperGroup):
                 raise _USAGE(f"No such command {args[0]!r}; did you mean {names}?", ctx=ctx)
         return super().resolve_command(ctx, args)
 
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """Command names (and their summaries, for zsh and fish) from the tables alone: TAB
+        builds no command to list them. Options of the root come from click as before."""
+        # typer strips rich markup from zsh and fish help texts by importing rich (~30 ms a
+        # TAB); ours have none (rich_markup_mode=None), so they are passed through as they are.
+        completion_classes = sys.modules.get("typer._completion_classes")
+        if completion_classes is not None:
+            completion_classes._sanitize_help_text = str  # type: ignore[attr-defined]
+        from typer.core import CompletionItem  # type: ignore[attr-defined]  # click's, vendored
+
+        names = [name for name in COMMANDS if name.startswith(incomplete)]
+        items = [CompletionItem(name, help=_short_help(name, 45)) for name in names]
+        return items + super(TyperGroup, self).shell_complete(ctx, incomplete)
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         # From the docstrings alone: listing commands must not build them all.
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
@@ -107,7 +153,7 @@ class RutterGroup(TyperGroup):
             return super().invoke(ctx)
         except (RutterctlError, KeyboardInterrupt) as exc:
             deps = _deps(ctx)
-            deps.warn(_describe(exc))
+            deps.warn(_describe(exc, deps.profile or deps.environ.get("RUTTERCTL_PROFILE")))
             if deps.debug and not isinstance(exc, KeyboardInterrupt):
                 deps.warn(_traceback(exc))
             raise typer.Exit(int(exit_code_for(exc))) from None
@@ -181,13 +227,16 @@ def _deps(ctx: typer.Context) -> Deps:
     return ctx.obj if isinstance(ctx.obj, Deps) else Deps()
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, profile: str | None = None) -> str:
+    """One line; a hint's command names `profile` when it is not the default."""
+    from rutterctl.cli.hints import with_profile
+
     if isinstance(exc, KeyboardInterrupt):  # a command may say what was kept and how to resume
         return getattr(exc, "message", None) or "interrupted"
     assert isinstance(exc, RutterctlError)
     line = exc.one_line() if isinstance(exc, ApiError) else exc.message
     if exc.hint:
-        line += f"; {exc.hint}"
+        line += f"; {with_profile(exc.hint, profile)}"
     return redact(f"error: {line}")
 
 

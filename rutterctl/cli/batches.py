@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from rutterctl.cli import hints
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson, command_prefix, shown_name
 
@@ -26,14 +27,15 @@ def batches(
     deps: Deps = ctx.obj
     output = deps.choose_output(output, TableOrJson.table)
     resolved = deps.resolve(connection)
-    report = get_status(deps.gateway(), resolved.access_token, deps.now, with_store=False)
+    with hints.naming(shown_name(connection, resolved)):
+        report = get_status(deps.gateway(), resolved.access_token, deps.now, with_store=False)
     if output is TableOrJson.json:
         jsonout.write_json(documents.batches_document(report), deps.out)
     else:
-        hints = {"connection": shown_name(connection, resolved), "prefix": command_prefix(deps)}
+        names = {"connection": shown_name(connection, resolved), "prefix": command_prefix(deps)}
         if deps.out_is_tty:
             batches_view.render_rich(
-                report, deps.out, color=deps.color, context=deps.context_label(), **hints
+                report, deps.out, color=deps.color, context=deps.context_label(), **names
             )
         else:
-            batches_view.render_plain(report, deps.out, context=deps.context_label(), **hints)
+            batches_view.render_plain(report, deps.out, context=deps.context_label(), **names)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from rutterctl.cli import hints
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionArg
+from rutterctl.cli.options import ConnectionArg, shown_name
 from rutterctl.errors import RutterctlError
 
 if TYPE_CHECKING:
@@ -91,7 +92,13 @@ def fetch(
     filters = fetch_filters(deps.now(), created_since, created_until, updated_since, updated_until)
     fmt = deps.choose_output(fmt, Format.table)
     append = records.prepare_output(output, fmt.value, resuming=cursor is not None)
-    token = deps.resolve(connection).access_token
+    resolved = deps.resolve(connection)
+    token = resolved.access_token
+    # Hints name the connection as typed, and a needs-update error the merchant's link_url.
+    named = hints.naming(
+        shown_name(connection, resolved),
+        link_url=lambda: deps.gateway().connection_status(token).link_url,
+    )
     if force and not deps.gateway().connection_status(token).is_ready:
         deps.warn("warning: the connection is not ready: with --force the data may be incomplete")
     pages = HttpPages(deps.client(), PageQuery(entity, token, force, filters))
@@ -115,7 +122,8 @@ def fetch(
                 columns=columns,
                 warn=deps.warn,
             )
-            outcome = _run(job, writer, progress, started_from=cursor, force=force)
+            with named:
+                outcome = _run(job, writer, progress, started_from=cursor, force=force)
     except BrokenPipeError:  # the reader went away (`| head`): it has what it wanted
         records.silence(deps.out)
         return

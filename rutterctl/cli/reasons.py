@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
+from rutterctl.cli import hints
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import OutputOpt, TableOrJson, complete_connection
+from rutterctl.cli.options import OutputOpt, TableOrJson, complete_connection, shown_name
 
 
 def reasons(
@@ -52,7 +53,8 @@ def reasons(
 
     output = deps.choose_output(output, TableOrJson.table)
     resolved = deps.resolve(connection)
-    report = get_status(deps.gateway(), resolved.access_token, deps.now, with_store=False)
+    with hints.naming(shown_name(connection, resolved)):
+        report = get_status(deps.gateway(), resolved.access_token, deps.now, with_store=False)
     reason = None
     if report.stage is Stage.DISABLED:
         reason = catalogue.explain_disabled(report.status.disabled_reason)

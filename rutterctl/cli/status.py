@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from rutterctl.cli import hints
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson, command_prefix, shown_name
 
@@ -33,24 +34,27 @@ def status(
     """
     from rutterctl.domain.status import get_status
     from rutterctl.exits import exit_code_for_stage
-    from rutterctl.render import documents, jsonout, status_view
+    from rutterctl.render import documents, jsonout
 
     deps: Deps = ctx.obj
     output = deps.choose_output(output, TableOrJson.table)
     resolved = deps.resolve(connection)
-    report = get_status(deps.gateway(), resolved.access_token, deps.now)
+    with hints.naming(shown_name(connection, resolved)):
+        report = get_status(deps.gateway(), resolved.access_token, deps.now)
     for warning in report.warnings:
         deps.warn(f"warning: {warning}")
     if output is TableOrJson.json:
         jsonout.write_json(documents.status_document(report), deps.out)
     else:
-        hints = {"connection": shown_name(connection, resolved), "prefix": command_prefix(deps)}
+        from rutterctl.render import status_view  # layout and terminal code: tables only
+
+        names = {"connection": shown_name(connection, resolved), "prefix": command_prefix(deps)}
         if deps.out_is_tty:
             status_view.render_rich(
-                report, deps.out, color=deps.color, context=deps.context_label(), **hints
+                report, deps.out, color=deps.color, context=deps.context_label(), **names
             )
         else:
-            status_view.render_plain(report, deps.out, context=deps.context_label(), **hints)
+            status_view.render_plain(report, deps.out, context=deps.context_label(), **names)
     if exit_status:
         code = exit_code_for_stage(report.stage.value)
         if code:

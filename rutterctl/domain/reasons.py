@@ -190,3 +190,20 @@ def explain_disabled(reason: str | None) -> Reason:
         "connection id.",
         None,
     )
+
+
+def as_clause(text: str) -> str:
+    """A sentence as the clause after "; " in `error: what; what to do`: no capital (unless
+    it is a name, such as Rutter), no final full stop."""
+    text = text.rstrip(".")
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower() and first != "Rutter":
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def with_link(text: str, link_url: str | None) -> str:
+    """A next step naming link_url, with the real URL in its place when Rutter gave one."""
+    if not link_url:
+        return text
+    return text.replace("the connection's link_url", link_url).replace("link_url", link_url)

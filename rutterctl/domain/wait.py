@@ -25,7 +25,7 @@ from rutterctl.domain.fleet import (
 )
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import ConnectionStatus
-from rutterctl.domain.reasons import explain_disabled
+from rutterctl.domain.reasons import as_clause, explain_disabled, with_link
 from rutterctl.domain.stall import StallPolicy, StallTracker
 from rutterctl.domain.status import StatusReport
 from rutterctl.errors import (
@@ -268,8 +268,8 @@ class Waiter:
                 Outcome.DISABLED,
                 ConnectionDisabled(
                     f"{t.target.name}: the connection is disabled ({shown}): "
-                    f"{reason.meaning.rstrip('.')}",
-                    hint=reason.action,
+                    f"{as_clause(reason.meaning)}",
+                    hint=as_clause(with_link(reason.action, s.link_url)),
                 ),
                 start,
             )

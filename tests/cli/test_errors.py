@@ -80,7 +80,7 @@ CASES: list[tuple[str, dict[str, Answer | list[Answer]], int, str]] = [
         5,
         "error: the connection needs an update: the merchant must re-authenticate: Rutter says "
         f"'reconnect' (NEEDS_UPDATE, HTTP 400, request id {RID}); send the merchant the "
-        "connection's link_url (`rutterctl status CONNECTION` shows it)",
+        f"connection's link_url (`rutterctl status {ID}` shows it)",
     ),
     (
         "disabled",
@@ -88,7 +88,7 @@ CASES: list[tuple[str, dict[str, Answer | list[Answer]], int, str]] = [
         6,
         "error: the connection is disabled: Rutter says 'contact support' "
         f"(CONNECTION_DISABLED, HTTP 400, request id {RID}); "
-        "`rutterctl reasons CONNECTION` explains the disabled reason",
+        f"`rutterctl reasons {ID}` explains the disabled reason",
     ),
     (
         "unreachable",

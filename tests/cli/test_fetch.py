@@ -430,7 +430,7 @@ def test_a_connection_error_midway_keeps_its_exit_code_and_gets_the_resume_curso
     assert result.exit_code == 5
     assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 3
     (line,) = result.stderr.splitlines()
-    assert "link_url" in line and line.endswith("resume with --cursor cur-3")
+    assert builders.LINK_URL in line and line.endswith("resume with --cursor cur-3")
 
 
 @pytest.mark.parametrize(

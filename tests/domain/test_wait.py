@@ -160,7 +160,7 @@ def test_disabled_explains_the_reason() -> None:
     [result] = waiter(fetch, clock).run([TARGET])
     assert result.error is not None
     assert "locked" in result.error.message
-    assert result.error.hint and "link_url" in result.error.hint
+    assert result.error.hint and builders.LINK_URL in result.error.hint  # the real one
 
 
 def test_transient_unavailability_keeps_waiting() -> None:

@@ -1,0 +1,98 @@
+"""Hints and errors say the command the user can copy: the name they typed, the profile when
+it is not the default, the real link_url."""
+
+from __future__ import annotations
+
+import re
+
+from tests import builders
+from tests.builders import CONNECTION_ID, LINK_URL, error_body, fake_rutter, respond
+from tests.fakes import CREDS, invoke
+
+
+def _alias_acme(rutter: builders.FakeRutter, *profile: str) -> None:
+    result = invoke([*profile, "alias", "set", "acme", CONNECTION_ID], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+
+
+def _status(doc: dict[str, object], *args: str) -> str:
+    rutter = fake_rutter(respond(200, doc))
+    result = invoke(["status", *args], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_next_step_names_the_alias_typed_not_a_placeholder() -> None:
+    rutter = fake_rutter(respond(200, builders.status_doc(is_ready=False, last_sync=None)))
+    _alias_acme(rutter)
+    result = invoke(["status", "acme"], transport=rutter.transport)
+    assert "(`rutterctl wait-ready acme`)" in result.stdout
+    assert "CONNECTION" not in result.stdout
+
+
+def test_next_step_names_the_profile_when_it_is_not_the_default() -> None:
+    assert invoke(["config", "set", "--profile", "prod", "environment", "sandbox"]).exit_code == 0
+    rutter = fake_rutter(respond(200, builders.status_doc(disabled=True, reason="TUNNEL_ERROR")))
+    result = invoke(["--profile", "prod", "status", CONNECTION_ID], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+    assert f"`rutterctl --profile prod reasons {CONNECTION_ID}`" in result.stdout
+
+
+def test_missing_credentials_hint_names_the_profile() -> None:
+    assert invoke(["config", "set", "--profile", "prod", "environment", "sandbox"]).exit_code == 0
+    result = invoke(["--profile", "prod", "status", CONNECTION_ID], env={})
+    assert result.exit_code == 4
+    assert "`rutterctl --profile prod auth login`" in result.stderr
+
+
+def test_an_access_token_typed_is_never_echoed_in_a_hint() -> None:
+    doc = builders.status_doc(is_ready=False, last_sync=None)
+    out = _status(doc, builders.ACCESS_TOKEN)
+    assert builders.ACCESS_TOKEN not in out
+    assert f"`rutterctl wait-ready {CONNECTION_ID}`" in out
+
+
+def test_ready_is_no_for_a_disabled_or_needs_update_connection() -> None:
+    for flags in ({"disabled": True, "reason": "SHOP_IS_LOCKED"}, {"needs_update": True}):
+        out = _status(builders.status_doc(**flags), CONNECTION_ID)  # is_ready stays true
+        assert re.search(r"^ready:\s+no: (DISABLED|NEEDS_UPDATE) ", out, flags=re.MULTILINE)
+    assert re.search(r"^ready:\s+yes$", _status(builders.status_doc(), CONNECTION_ID), re.M)
+
+
+def test_a_stale_ongoing_connection_says_what_to_check() -> None:
+    doc = builders.status_doc(historical=True, last_sync="2026-11-28T08:40:00.000Z")
+    rutter = fake_rutter(respond(200, doc))
+    result = invoke(["status", CONNECTION_ID], transport=rutter.transport)
+    assert "last sync completed 200 minutes ago" in result.stderr
+    assert "Nothing to do" not in result.stdout
+    assert "Check the store is online" in result.stdout
+    assert f"contact Rutter support with connection id {CONNECTION_ID}" in result.stdout
+
+
+def test_fetch_needs_update_error_gives_the_real_link_url_and_the_name() -> None:
+    rutter = fake_rutter(
+        respond(200, builders.status_doc(needs_update=True)),
+        orders=respond(400, error_body("NEEDS_UPDATE")),
+    )
+    _alias_acme(rutter)
+    result = invoke(["fetch", "orders", "acme"], transport=rutter.transport)
+    assert result.exit_code == 5
+    assert f"send the merchant {LINK_URL} (`rutterctl status acme` shows it)" in result.stderr
+
+
+def test_fetch_not_ready_hint_names_the_connection() -> None:
+    rutter = fake_rutter(orders=respond(400, error_body("PRODUCT_NOT_READY")))
+    _alias_acme(rutter)
+    result = invoke(["fetch", "orders", "acme"], transport=rutter.transport)
+    assert result.exit_code == 8
+    assert "`rutterctl wait-ready acme`" in result.stderr and "CONNECTION" not in result.stderr
+
+
+def test_wait_ready_disabled_error_gives_link_url_and_reads_as_one_sentence() -> None:
+    doc = builders.status_doc(disabled=True, reason="SHOP_PAYMENT_REQUIRED")
+    rutter = fake_rutter(respond(200, doc))
+    result = invoke(["wait-ready", CONNECTION_ID], transport=rutter.transport, env=CREDS)
+    assert result.exit_code == 6
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "plan is unpaid; the merchant must pay" in error
+    assert f"then reconnect through {LINK_URL}" in error
