@@ -1,4 +1,5 @@
-"""`--help`, `--version` and TAB completion stay fast: no httpx, pydantic or rich imported."""
+"""Start-up stays fast: `--help`, `--version` and TAB import no httpx, pydantic or rich, nor the
+command modules they list; a real command imports only what it uses."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rutterctl.cli.app import COMMANDS
+
+from tests.e2e.conftest import RunningSim, start_sim
 
 PROBE = """
 import json, sys
@@ -18,13 +23,27 @@ try:
     main()
 except SystemExit:
     pass
-heavy = sorted({m.split(".")[0] for m in sys.modules} & {"httpx", "pydantic", "rich", "waitress"})
+HEAVY = {"httpx", "pydantic", "rich", "waitress", "keyring"}
+heavy = sorted({m.split(".")[0] for m in sys.modules} & HEAVY)
 sys.stderr.write("HEAVY=" + json.dumps(heavy) + "\\n")
+ours = sorted(m for m in sys.modules if m.startswith("rutterctl."))
+sys.stderr.write("OURS=" + json.dumps(ours) + "\\n")
 """
+
+# The modules of the commands themselves (importing the table is cheap: a dict of strings).
+COMMAND_MODULES = {target.split(":")[0] for target in COMMANDS.values()}
 
 
 def heavy_modules(args: list[str], env: dict[str, str] | None = None) -> tuple[list[str], str]:
     """The heavy packages imported by running rutterctl with `args`, and what it printed."""
+    heavy, _, out = imported(args, env)
+    return heavy, out
+
+
+def imported(
+    args: list[str], env: dict[str, str] | None = None
+) -> tuple[list[str], list[str], str]:
+    """Heavy packages and rutterctl modules imported by running rutterctl with `args`."""
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(args)],
         capture_output=True,
@@ -32,9 +51,14 @@ def heavy_modules(args: list[str], env: dict[str, str] | None = None) -> tuple[l
         env={**os.environ, **(env or {})},
         timeout=60,
     )
-    line = next(x for x in proc.stderr.splitlines() if x.startswith("HEAVY="))
-    result: list[str] = json.loads(line.removeprefix("HEAVY="))
-    return result, proc.stdout
+    lines = proc.stderr.splitlines()
+    heavy: list[str] = json.loads(next(x for x in lines if x.startswith("HEAVY="))[6:])
+    ours: list[str] = json.loads(next(x for x in lines if x.startswith("OURS="))[5:])
+    return heavy, ours, proc.stdout
+
+
+def commands(ours: list[str]) -> list[str]:
+    return [m for m in ours if m in COMMAND_MODULES]
 
 
 @pytest.mark.parametrize(
@@ -82,3 +106,58 @@ def test_completing_a_connection_argument_imports_nothing_heavy(tmp_path: Path) 
     heavy, out = heavy_modules([], env)
     assert heavy == []
     assert out.split() == ["acme"]
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--help"], {}),
+        (
+            [],
+            {
+                "_RUTTERCTL_COMPLETE": "complete_bash",
+                "COMP_WORDS": "rutterctl ",
+                "COMP_CWORD": "1",
+            },
+        ),
+        ([], {"_RUTTERCTL_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "rutterctl "}),
+    ],
+    ids=["--help", "TAB bash", "TAB zsh with summaries"],
+)
+def test_listing_the_commands_imports_none_of_them(args: list[str], env: dict[str, str]) -> None:
+    heavy, ours, out = imported(args, env)
+    assert (heavy, commands(ours)) == ([], [])
+    assert "status" in out and "sim" in out.split("status", 1)[1]  # all of them, in order
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
+    sim = start_sim(tmp_path_factory.mktemp("imports"), "--scenario", "small")
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.mark.parametrize(
+    ("args", "used"),
+    [
+        (["status", "{id}", "-o", "json"], "rutterctl.cli.status"),
+        (["fetch", "orders", "{id}", "-o", "ndjson", "--limit", "2"], "rutterctl.cli.fetch"),
+    ],
+    ids=["status", "fetch"],
+)
+def test_a_command_resolving_from_the_cache_imports_only_what_it_uses(
+    sim: RunningSim, args: list[str], used: str
+) -> None:
+    connection_id = sim.connections["tiny-shop"]["id"]
+    argv = [a.format(id=connection_id) for a in args]
+    assert sim.run(*argv).returncode == 0  # fills the id -> access token cache
+    env = sim.env()
+    heavy, ours, out = imported(argv, env)
+    assert out.strip()
+    assert heavy == ["httpx"]  # no pydantic, rich (not a terminal), waitress, keyring
+    assert commands(ours) == [used]
+    # No simulator, no table layout: -o json / ndjson to a pipe is plain text.
+    unused = {"rutterctl.render.layout", "rutterctl.render.status_view"}
+    assert [m for m in ours if m in unused or m.startswith("rutterctl.sim")] == []
