@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -84,13 +85,21 @@ def serve(
     loop = threading.Thread(target=server.run, name="listen-http", daemon=True)
     loop.start()
 
-    def stop() -> None:
+    def stop(drain: float = 2.0) -> None:
+        """Let the requests in hand finish and their answers go out (the --until delivery's
+        200 among them: cut off, Rutter would deliver it again), then close everything."""
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=drain)
+        deadline = time.monotonic() + drain
+        while time.monotonic() < deadline and any(
+            getattr(channel, "total_outbufs_len", 0) for channel in list(server._map.values())
+        ):
+            time.sleep(0.01)  # the loop thread is sending: a bounded wait for the socket
+
         def close_all() -> None:  # in the server's loop thread
             for dispatcher in list(server._map.values()):
                 dispatcher.close()
 
         server.trigger.pull_trigger(close_all)
         loop.join(5)
-        server.task_dispatcher.shutdown()
 
     return int(server.effective_port), stop

@@ -13,6 +13,7 @@ from rutterctl.cli.options import complete_connection
 from rutterctl.errors import UsageError, WaitTimeout
 
 if TYPE_CHECKING:
+    from rutterctl.api.forward import Forwarder
     from rutterctl.domain.listen import ListenSession
     from rutterctl.domain.webhooks import Delivery, ForwardOutcome
 
@@ -71,9 +72,8 @@ def listen(
       rutterctl listen --until INITIAL_UPDATE --connection acme --timeout 30m
       rutterctl listen -o ndjson --events CONNECTION_DISABLED,CONNECTION_NEEDS_UPDATE
     """
-    from rutterctl.api.webhook_server import make_app, serve
     from rutterctl.domain.durations import parse_duration
-    from rutterctl.sim.server import is_loopback, literal_host, url_host
+    from rutterctl.sim.server import is_loopback
 
     deps: Deps = ctx.obj
     if not allow_remote and not is_loopback(host):
@@ -85,7 +85,36 @@ def listen(
         raise UsageError(f"--path must start with '/', not {path!r}")
     seconds = parse_duration(timeout, option="--timeout") if timeout else None
     mode = deps.choose_output(output, ListenOutput.table)
-    session = _session(deps, forward_to, events, connection, until, mode)
+    forwarder = None
+    if forward_to:
+        from rutterctl.api.forward import Forwarder
+
+        forwarder = Forwarder(forward_to)
+    session = _session(deps, forwarder, events, connection, until, mode)
+    try:
+        arrived = _serve(deps, session, host, port, path, mode, seconds)
+    finally:
+        if forwarder is not None:
+            forwarder.close()
+    if not arrived:
+        raise WaitTimeout(f"no {until} event within {timeout}" if until else "--timeout reached")
+    if session.signal is not None:
+        raise typer.Exit(128 + session.signal)  # 143 after SIGTERM, as the exit-code table says
+
+
+def _serve(
+    deps: Deps,
+    session: ListenSession,
+    host: str,
+    port: int,
+    path: str,
+    mode: ListenOutput,
+    seconds: float | None,
+) -> bool:
+    """Bind, say where (the first line), serve until the session is done or time runs out."""
+    from rutterctl.api.webhook_server import make_app, serve
+    from rutterctl.sim.server import literal_host, url_host
+
     bind = literal_host(host)
     try:
         bound, stop = serve(make_app(path, session.handle), bind, port)
@@ -99,19 +128,15 @@ def listen(
     banner.flush()
     previous = signal.signal(signal.SIGTERM, lambda signum, _frame: session.interrupt(signum))
     try:
-        arrived = session.wait(seconds, deps.monotonic)
+        return session.wait(seconds, deps.monotonic)
     finally:
         signal.signal(signal.SIGTERM, previous)
         stop()
-    if not arrived:
-        raise WaitTimeout(f"no {until} event within {timeout}" if until else "--timeout reached")
-    if session.signal is not None:
-        raise typer.Exit(128 + session.signal)  # 143 after SIGTERM, as the exit-code table says
 
 
 def _session(
     deps: Deps,
-    forward_to: str | None,
+    forwarder: Forwarder | None,
     events: str | None,
     connection: str | None,
     until: str | None,
@@ -124,11 +149,7 @@ def _session(
 
     codes = {c.strip() for c in events.split(",") if c.strip()} if events else None
     receiver = receiver_for(deps, events=codes, connection=connection)
-    forward = None
-    if forward_to:
-        from rutterctl.api.forward import Forwarder
-
-        forward = Forwarder(forward_to).forward
+    forward = forwarder.forward if forwarder is not None else None
 
     def report(delivery: Delivery, outcome: ForwardOutcome | None) -> None:
         if mode is ListenOutput.ndjson:
