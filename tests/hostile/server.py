@@ -9,6 +9,7 @@ levels deep. Used by tests/hostile and bench/hostile.py.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 import zlib
@@ -30,6 +31,12 @@ class Handler(BaseHTTPRequestHandler):
     behaviours: ClassVar[dict[str, Behaviour]] = {}
     seen: ClassVar[list[tuple[str, str]]] = []  # (path, Authorization header)
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ssl.SSLError, ConnectionResetError, BrokenPipeError, TimeoutError):
+            return  # a client that refused our certificate, or gave up: nothing to answer
+
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
         type(self).seen.append((path, self.headers.get("Authorization", "")))
@@ -39,7 +46,7 @@ class Handler(BaseHTTPRequestHandler):
                 behaviour(self)
             else:
                 self.json(200, _healthy(path))
-        except (TimeoutError, BrokenPipeError, ConnectionResetError):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError, ssl.SSLError):
             self.close_connection = True  # the client gave up: what a bound is for
 
     def json(self, status: int, doc: Any, headers: dict[str, str] | None = None) -> None:
@@ -179,14 +186,20 @@ def _chunk(h: Handler, data: bytes) -> None:
 
 
 class HostileServer:
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:  # the handshake happens in the handler's thread, on first read
+            self.httpd.socket = tls.wrap_socket(
+                self.httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/versioned"
+        return f"{self.scheme}://127.0.0.1:{self.httpd.server_address[1]}/versioned"
 
     def serve(self, path: str, behaviour: Behaviour) -> None:
         Handler.behaviours = {f"/versioned{path}": behaviour}
@@ -203,8 +216,8 @@ class HostileServer:
 
 
 @contextmanager
-def running() -> Iterator[HostileServer]:
-    server = HostileServer().start()
+def running(tls: ssl.SSLContext | None = None) -> Iterator[HostileServer]:
+    server = HostileServer(tls).start()
     try:
         yield server
     finally:
