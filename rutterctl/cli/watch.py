@@ -1,0 +1,156 @@
+"""`rutterctl watch`: see connections move; a live table on a terminal, one JSON line per change
+otherwise."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from rutterctl.cli.connection_rows import StatusFilter
+from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import complete_connection
+
+# Which failure a script should hear about first when several connections end differently.
+SEVERITY = (6, 5, 4, 3, 2, 1, 7, 0)
+
+
+class WatchOutput(StrEnum):
+    table = "table"
+    ndjson = "ndjson"
+
+
+def watch(
+    ctx: typer.Context,
+    connections: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[CONNECTION...]",
+            help="Aliases, connection ids or access tokens. Default: every connection.",
+            autocompletion=complete_connection,
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        StatusFilter | None,
+        typer.Option("--status", help="Without CONNECTION: only these (default: any)."),
+    ] = None,
+    interval: Annotated[
+        str,
+        typer.Option("--interval", help="Poll each connection this often; a large fleet less."),
+    ] = "10s",
+    stall_after: Annotated[
+        str | None,
+        typer.Option(
+            "--stall-after",
+            metavar="DUR",
+            help="No progress for DUR is a stall. Default: 30m (initial, historical sync); "
+            "ongoing: no completed sync for 3 sync periods.",
+            show_default=False,
+        ),
+    ] = None,
+    sync_period: Annotated[
+        str, typer.Option("--sync-period", help="Rutter's ongoing sync period.")
+    ] = "10m",
+    output: Annotated[
+        WatchOutput | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="table (live, on a terminal) or ndjson (one line per change; also when "
+            "stdout is not a terminal).",
+            show_default=False,
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", help="ready or historical: exit 0 once all are there.", show_default=False
+        ),
+    ] = None,
+    timeout: Annotated[
+        str | None, typer.Option("--timeout", metavar="DUR", help="Stop after DUR: exit 124.")
+    ] = None,
+) -> None:
+    """Watch connections sync, live: stages, batches, counts, stalls. 124 at --timeout.
+
+    With --until, a connection that needs an update or is disabled ends its watch at once;
+    the exit code is then 5 or 6.
+
+    \b
+    Examples:
+      rutterctl watch
+      rutterctl watch acme $TOKEN --until ready --timeout 2h
+      rutterctl watch --status not_ready -o ndjson | jq -c 'select(.event=="stalled")'
+    """
+    from rutterctl.cli import check_run
+    from rutterctl.domain.durations import format_duration, parse_duration
+    from rutterctl.domain.fleet import DEFAULT_WORKERS, deadline_sleep
+    from rutterctl.domain.stall import StallPolicy
+    from rutterctl.domain.status import get_status
+    from rutterctl.domain.wait import parse_condition
+    from rutterctl.domain.watch import Watcher
+    from rutterctl.errors import UsageError, WaitTimeout
+    from rutterctl.exits import exit_code_for
+    from rutterctl.render import watch_view
+
+    deps: Deps = ctx.obj
+    started = deps.monotonic()
+    policy = StallPolicy(
+        stall_after=parse_duration(stall_after, option="--stall-after") if stall_after else None,
+        sync_period=parse_duration(sync_period, option="--sync-period"),
+    )
+    every = parse_duration(interval, option="--interval")
+    condition = parse_condition(until) if until is not None else None
+    output = deps.choose_output(output, WatchOutput.table)
+    if timeout is not None:
+        deps.deadline = started + parse_duration(timeout, option="--timeout")
+        deps.sleep = deadline_sleep(deps.sleep, deps.monotonic, deps.deadline)
+    if connections and status is not None:
+        raise UsageError("--status filters the organisation's listing", hint="drop CONNECTION")
+    targets = check_run.targets(deps, list(connections or []), status.value if status else None)
+    if not targets:
+        deps.warn("nothing to watch: the organisation lists no such connection")
+        return
+    gateway = deps.gateway()
+    watcher = Watcher(
+        fetch=lambda token: get_status(gateway, token, deps.now, with_store=False),
+        monotonic=deps.monotonic,
+        sleep=deps.sleep,
+        now=deps.now,
+        interval=every,
+        policy=policy,
+        until=condition,
+    )
+    watched = watcher.targets(targets)
+    fleet = deps.fleet(workers=min(DEFAULT_WORKERS, len(watched)))
+    pace = format_duration(watcher.effective_interval(fleet, len(watched)))
+    header = f"watching {len(watched)} · every {pace} · {deps.context_label()}"
+    view = None
+    if output is WatchOutput.table and deps.out_is_tty:
+        view = watch_view.LiveView(
+            deps.out, color=deps.color, header=header, now=deps.now, monotonic=deps.monotonic
+        )
+        fleet.sleep = view.paced(fleet.sleep)
+        watcher.on_change, watcher.on_poll = view.on_change, view.polled
+        view.start(watched)
+    else:
+        deps.warn(f"{header}; one JSON line per change on stdout")
+        watcher.on_change = watch_view.NdjsonSink(deps.out)
+    try:
+        finished = watcher.run(watched, fleet)
+    finally:
+        if view is not None:
+            view.stop()
+    codes = [int(exit_code_for(w.blocked)) for w in watched if w.blocked is not None]
+    for w in watched:
+        if w.blocked is not None:
+            deps.warn(watch_view.error_line(w.blocked))
+    if not finished:
+        reached = sum(w.done and w.blocked is None for w in watched)
+        what = f"; {reached} of {len(watched)} reached {until}" if condition else ""
+        raise WaitTimeout(f"watch: --timeout {timeout} passed{what}")
+    worst = min(codes, key=lambda c: SEVERITY.index(c) if c in SEVERITY else -1, default=0)
+    if worst:
+        raise typer.Exit(worst)

@@ -1,0 +1,318 @@
+"""`rutterctl watch` output: one NDJSON line per change, or a live table on a terminal.
+
+The live table follows the one layout rule (rutterctl.render.layout): the connection, its
+stage and the STALLED mark always show; batches, time since the last change, last sync age
+and per-entity counts are dropped in that order (last first) when the terminal is narrow,
+and a footer says so. Rows that need attention come first; the rows that fit the terminal's
+height are shown and the rest counted. Below the table, a rolling log of the last
+transitions. Drawn in place with rich Live; the last frame stays as the final summary.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TextIO
+
+from rutterctl.domain.lifecycle import Stage
+from rutterctl.domain.watch import TRANSITIONS, Change, Watched
+from rutterctl.errors import ApiError, RutterctlError
+from rutterctl.render.connections_view import STAGE_STYLE
+from rutterctl.render.jsonout import dumps_line
+from rutterctl.render.layout import Column, Part, fit, fit_line, table
+from rutterctl.render.plain import printable
+from rutterctl.render.timefmt import rfc3339
+from rutterctl.secrets import redact
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.live import Live
+
+LOG_LINES = 5
+BAR = 6  # cells of the batches bar
+STALLED = "STALLED"
+
+
+def _json(value: Any) -> Any:
+    return rfc3339(value) if isinstance(value, datetime) else value
+
+
+def change_document(change: Change) -> dict[str, Any]:
+    """The `watch -o ndjson` contract: common keys first, the event's own after them."""
+    doc: dict[str, Any] = {
+        "event": change.event,
+        "connection": redact(change.connection),
+        "connection_id": change.connection_id,
+        "at": rfc3339(change.at),
+        "from": _json(change.before),
+        "to": _json(change.after),
+        "stage": change.stage,
+    }
+    doc.update((key, _json(value)) for key, value in change.extra)
+    return doc
+
+
+def ndjson_line(change: Change) -> str:
+    return dumps_line(change_document(change))
+
+
+class NdjsonSink:
+    """`-o ndjson`: each change as one line, flushed at once (a pipe reader sees it now)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def __call__(self, change: Change) -> None:
+        self.out.write(ndjson_line(change))
+        self.out.flush()
+
+
+def error_line(error: RutterctlError) -> str:
+    """Why a connection ended the watch: `error: NAME: what (code, request id); what to do`."""
+    text = error.one_line() if isinstance(error, ApiError) else error.message
+    return redact(f"error: {text}" + (f"; {error.hint}" if error.hint else ""))
+
+
+# -- the live table ---------------------------------------------------------------------------
+
+COLUMNS = (
+    Column("name", "connection"),
+    Column("stage", "stage"),
+    Column("alert", "alert"),
+    Column("batches", "batches", priority=1),
+    Column("moved", "moved", priority=2, justify="right"),
+    Column("last_sync", "last sync", priority=3, justify="right"),
+    Column("synced", "synced", priority=4, whole=False, min_width=16),
+)
+ALERT_STYLE = {STALLED: "bold red reverse", "ERROR": "bold red", "done": "green"}
+
+
+def age(seconds: float) -> str:
+    """`42s`, `12m`, `3h05m`, `2d04h`: compact, for narrow columns."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h{s % 3600 // 60:02d}m"
+    return f"{s // 86400}d{s % 86400 // 3600:02d}h"
+
+
+def compact(count: float) -> str:
+    """1200 -> 1.2k, 1000000 -> 1.0M: counts in a narrow column."""
+    for size, unit in ((1_000_000_000, "G"), (1_000_000, "M"), (1_000, "k")):
+        if count >= size:
+            return f"{count / size:.1f}{unit}"
+    return f"{count:g}"
+
+
+def bar(done: int, total: int) -> str:
+    if not total:
+        return "-"
+    filled = round(BAR * min(done, total) / total)
+    return f"{done}/{total} " + "█" * filled + "░" * (BAR - filled)
+
+
+def _attention(w: Watched) -> tuple[int, str]:
+    """Sort key: stalled, failing, blocked, syncing, then done and ongoing; by name within."""
+    if w.stalled:
+        rank = 0
+    elif w.error is not None:
+        rank = 1
+    elif w.report is None:
+        rank = 2
+    else:
+        order = (Stage.DISABLED, Stage.NEEDS_UPDATE, Stage.INITIAL_SYNC, Stage.HISTORICAL_SYNC)
+        stage = w.report.stage
+        rank = 3 + (order.index(stage) if stage in order else len(order))
+        if w.done:
+            rank += 10
+    return rank, w.target.name
+
+
+def row(w: Watched, now: datetime) -> list[str]:
+    name = printable(redact(w.target.name))
+    alert = STALLED if w.stalled else ("ERROR" if w.error is not None else "")
+    if not alert and w.done and w.blocked is None:
+        alert = "done"
+    report = w.report
+    if report is None:
+        return [name, "-", alert or "…", "-", "-", "-", "-"]
+    s = report.status
+    counts = ", ".join(
+        f"{printable(e.name)} {compact(e.synced_count)}"
+        for e in s.entities
+        if e.synced_count is not None
+    )
+    last = s.last_sync_completed_at
+    if last.parsed is not None:
+        last_sync = age((now - last.parsed).total_seconds())
+    else:
+        last_sync = "never" if last.raw is None else printable(last.raw)
+    # Since the last progress known: for a stalled ongoing connection, its last sync.
+    since = w.tracker.stall.since if w.tracker.stall is not None else w.changed_at
+    moved = age((now - since).total_seconds()) if since else "-"
+    return [
+        name,
+        report.stage.value,
+        alert,
+        bar(report.batches_completed, report.batches_total),
+        moved,
+        last_sync,
+        counts or "-",
+    ]
+
+
+def _log_line(change: Change) -> str:
+    when = rfc3339(change.at)[11:19]
+    name = printable(redact(change.connection))
+    if change.event == "stage_changed":
+        what = f"{change.before or 'first seen'} → {change.after}"
+    elif change.event == "batch_completed":
+        what = f"batch completed: {change.before} → {change.after}"
+    elif change.event == "entity_ready":
+        what = f"{dict(change.extra).get('entity')} ready"
+    elif change.event == "stalled":
+        what = f"STALLED: {dict(change.extra).get('message')}"
+    elif change.event == "resumed":
+        what = "moving again"
+    else:
+        what = f"error: {change.after}" if change.after else "reads again"
+    return f"{when} {name} {printable(what)}"
+
+
+def frame(
+    watched: Sequence[Watched],
+    log: Sequence[Change],
+    now: datetime,
+    *,
+    width: int,
+    height: int,
+    header: str,
+) -> RenderableType:
+    """One picture of the watch: a title line, the table, what was left out, the log."""
+    from rich.console import Group
+    from rich.text import Text
+
+    ordered = sorted(watched, key=_attention)
+    stalled = sum(w.stalled for w in watched)
+    failing = sum(w.error is not None for w in watched)
+    parts = [Part(header)]
+    if stalled:
+        parts.append(Part(f"{stalled} stalled"))
+    if failing:
+        parts.append(Part(f"{failing} failing", priority=1))
+    parts.append(Part(rfc3339(now), priority=2))
+    title = fit_line(parts, width, sep=" · ")
+    logged = list(log)[-min(LOG_LINES, max(0, (height - 8) // 3)) :] if log else []
+    room = height - 3 - (len(logged) + 1 if logged else 0) - 1  # title, header, notes
+    shown = ordered[: max(1, room - 1)] if len(ordered) > room else ordered
+    rows = [row(w, now) for w in shown]
+    layout = fit(COLUMNS, rows, width)
+    styles = {"stage": STAGE_STYLE, "alert": ALERT_STYLE}
+    items: list[RenderableType] = [Text(title, style="bold")]
+    if layout.stacked:
+        items += [Text(" ".join(r[:3])) for r in rows]
+    else:
+        items.append(table(layout, rows, styles=styles))
+    notes = []
+    if len(shown) < len(ordered):
+        notes.append(f"… {len(ordered) - len(shown)} more (the ones needing attention first)")
+    if layout.dropped:
+        names = ", ".join(c.heading for c in layout.dropped)
+        notes.append(f"not shown at {width} columns: {names} (-o ndjson has every change)")
+    items += [Text(fit_line([Part(n, cuttable=True)], width), style="dim") for n in notes]
+    if logged:
+        items.append(Text("recent changes", style="bold"))
+        items += [Text(fit_line([Part(_log_line(c))], width)) for c in logged]
+    return Group(*items)
+
+
+class LiveView:
+    """The live table on a terminal: redrawn after each poll (at most every `every` seconds
+    of the injected clock) and while the scheduler sleeps; stopped in every case."""
+
+    def __init__(
+        self,
+        out: TextIO,
+        *,
+        color: bool,
+        header: str,
+        now: Callable[[], datetime],
+        monotonic: Callable[[], float],
+        width: int | None = None,
+        height: int | None = None,
+        every: float = 0.25,
+    ) -> None:
+        from rutterctl.render import term
+
+        self.console: Console = term.console(out, color=color)
+        self.width = width or self.console.width
+        self.height = height or self.console.height
+        self.header = header
+        self.now = now
+        self.monotonic = monotonic
+        self.every = every
+        self.watched: Sequence[Watched] = ()
+        self.log: deque[Change] = deque(maxlen=LOG_LINES)
+        self._live: Live | None = None
+        self._drawn: float | None = None
+
+    def start(self, watched: Sequence[Watched]) -> None:
+        from rich.live import Live
+
+        self.watched = watched
+        self._live = Live(
+            console=self.console,
+            auto_refresh=False,
+            transient=False,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._live.start()
+        self.draw(force=True)
+
+    def on_change(self, change: Change) -> None:
+        if change.event in TRANSITIONS:
+            self.log.append(change)
+
+    def polled(self, _watched: Watched) -> None:
+        self.draw()
+
+    def draw(self, *, force: bool = False) -> None:
+        if self._live is None:
+            return
+        clock = self.monotonic()
+        if not force and self._drawn is not None and clock - self._drawn < self.every:
+            return
+        self._drawn = clock
+        picture = frame(
+            self.watched,
+            self.log,
+            self.now(),
+            width=self.width,
+            height=self.height,
+            header=self.header,
+        )
+        self._live.update(picture, refresh=True)
+
+    def paced(self, sleep: Callable[[float], None], step: float = 1.0) -> Callable[[float], None]:
+        """`sleep` in steps of at most `step` seconds, redrawing after each: ages tick."""
+
+        def stepped(seconds: float) -> None:
+            left = seconds
+            while left > 0:
+                pause = min(step, left)
+                sleep(pause)
+                left -= pause
+                self.draw(force=True)
+
+        return stepped
+
+    def stop(self) -> None:
+        if self._live is not None:
+            self.draw(force=True)
+            self._live.stop()
+            self._live = None

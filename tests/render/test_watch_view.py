@@ -1,0 +1,95 @@
+"""watch's live frame: attention first, the layout rule at 80 and 140 columns, the height kept."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from rich.console import Console
+from rutterctl.domain.fleet import Target
+from rutterctl.domain.models import EntityTotal, Timestamp
+from rutterctl.domain.stall import StallPolicy
+from rutterctl.domain.status import build_report
+from rutterctl.domain.watch import Watched, Watcher
+from rutterctl.errors import Unavailable
+from rutterctl.render.watch_view import age, bar, compact, frame
+
+from tests.domain.support import connection_status
+from tests.fakes import FIXED_NOW, FakeClock
+
+ID = "437b66f4-eba4-4850-90de-3921947b041b"
+
+
+def fleet(n_ongoing: int = 2) -> tuple[list[Watched], Watcher]:
+    clock = FakeClock()
+    watcher = Watcher(
+        fetch=lambda _t: None,  # type: ignore[arg-type,return-value]
+        monotonic=clock.monotonic,
+        sleep=clock.sleep,
+        now=clock.now,
+        policy=StallPolicy(stall_after=600.0),
+    )
+    names = ["stuck", "failing", "syncing"] + [f"ongoing-{i}" for i in range(n_ongoing)]
+    watched = watcher.targets([Target(name, f"token-{name}-0123456789", ID) for name in names])
+    entities = (
+        EntityTotal("orders", False, 1200, Timestamp.parse(None), Timestamp.parse(None)),
+        EntityTotal("customers", False, 40, Timestamp.parse(None), Timestamp.parse(None)),
+    )
+    initial = connection_status(is_ready=False, historical_sync_completed=False, entities=entities)
+    for w in watched:
+        status = initial if w.target.name in ("stuck", "syncing") else connection_status()
+        watcher.absorb(w, build_report(status, None, FIXED_NOW), None)
+    later = FIXED_NOW + timedelta(minutes=11)
+    watcher.absorb(watched[0], build_report(initial, None, later), None)  # frozen: stalled
+    watcher.absorb(watched[1], None, Unavailable("Rutter unavailable", status=503))
+    return watched, watcher
+
+
+def draw(watched: list[Watched], width: int, height: int = 40) -> list[str]:
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=False, color_system=None)
+    now = FIXED_NOW + timedelta(minutes=11)
+    console.print(frame(watched, [], now, width=width, height=height, header="watching"))
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("width", [80, 140])
+def test_the_frame_fits_and_shows_what_needs_attention_first(width: int) -> None:
+    watched, _ = fleet()
+    lines = draw(watched, width)
+    assert all(len(line) <= width for line in lines)
+    rows = [line for line in lines if line.startswith(("stuck", "failing", "syncing", "ongoing"))]
+    assert [row.split()[0] for row in rows] == [
+        "stuck",
+        "failing",
+        "syncing",
+        "ongoing-0",
+        "ongoing-1",
+    ]
+    assert "STALLED" in rows[0] and "ERROR" in rows[1]
+    assert "INITIAL_SYNC" in rows[0]
+
+
+def test_narrow_terminals_drop_columns_by_priority_and_say_so() -> None:
+    watched, _ = fleet()
+    narrow = "\n".join(draw(watched, 60))
+    assert "not shown at 60 columns:" in narrow and "synced" in narrow.split("not shown")[1]
+    wide = "\n".join(draw(watched, 140))
+    assert "not shown" not in wide
+    assert "orders 1.2k, customers 40" in wide
+
+
+def test_a_large_fleet_keeps_to_the_terminal_height() -> None:
+    watched, _ = fleet(n_ongoing=1000)
+    lines = draw(watched, 80, height=24)
+    assert len(lines) <= 24
+    assert lines[1].startswith("connection")
+    assert lines[2].startswith("stuck")  # the stalled one is never scrolled away
+    assert any(line.startswith("… ") and "more" in line for line in lines)
+
+
+def test_compact_forms() -> None:
+    assert [age(s) for s in (5, 125, 3900, 90000)] == ["5s", "2m", "1h05m", "1d01h"]
+    assert [compact(n) for n in (40, 1200, 2_500_000)] == ["40", "1.2k", "2.5M"]
+    assert bar(0, 0) == "-" and bar(3, 3) == "3/3 ██████" and bar(1, 3) == "1/3 ██░░░░"
