@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from rutterctl import __version__
 from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import complete_profile
 from rutterctl.errors import ApiError, RutterctlError
 from rutterctl.exits import ExitCode, exit_code_for
 from rutterctl.secrets import redact
@@ -282,6 +283,7 @@ def root(
             help="The profile to use (config.toml and stored credentials). "
             "Also RUTTERCTL_PROFILE; default: default.",
             show_default=False,
+            autocompletion=complete_profile,
         ),
     ] = None,
 ) -> None:

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ProfileOpt, group
+from rutterctl.cli.options import (
+    ProfileOpt,
+    complete_config_key,
+    complete_config_value,
+    group,
+)
 from rutterctl.errors import UsageError
 
 if TYPE_CHECKING:
@@ -21,7 +26,10 @@ app = group(
 KeyArg = Annotated[
     str,
     typer.Argument(
-        metavar="KEY", help="environment, api_version, output or rate_limit.", show_default=False
+        metavar="KEY",
+        help="environment, api_version, output or rate_limit.",
+        show_default=False,
+        autocompletion=complete_config_key,
     ),
 ]
 NO_DEFAULT = "(the command's own)"
@@ -96,7 +104,12 @@ def get(ctx: typer.Context, key: KeyArg, profile: ProfileOpt = None) -> None:
 
 
 @app.command("set")
-def set_(ctx: typer.Context, key: KeyArg, value: str, profile: ProfileOpt = None) -> None:
+def set_(
+    ctx: typer.Context,
+    key: KeyArg,
+    value: Annotated[str, typer.Argument(autocompletion=complete_config_value)],
+    profile: ProfileOpt = None,
+) -> None:
     """Set a setting in a profile (created if new); the value is checked first.
 
     \b

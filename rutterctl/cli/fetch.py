@@ -11,7 +11,7 @@ import typer
 
 from rutterctl.cli import hints
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionArg, shown_name
+from rutterctl.cli.options import ConnectionArg, complete_entity, shown_name
 from rutterctl.errors import RutterctlError
 
 if TYPE_CHECKING:
@@ -31,7 +31,12 @@ class Format(StrEnum):
 
 def fetch(
     ctx: typer.Context,
-    entity: Annotated[str, typer.Argument(metavar="orders|transactions", show_default=False)],
+    entity: Annotated[
+        str,
+        typer.Argument(
+            metavar="orders|transactions", show_default=False, autocompletion=complete_entity
+        ),
+    ],
     connection: ConnectionArg,
     force: Annotated[
         bool, typer.Option("--force", help="Fetch before the initial sync is done (incomplete).")

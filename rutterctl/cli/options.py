@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from rutterctl.errors import RutterctlError
 
 if TYPE_CHECKING:
     from rutterctl.cli.deps import Deps
@@ -75,6 +79,71 @@ ConnectionArg = Annotated[
 ]
 
 
+# -- TAB completion for the closed sets (import-light: no httpx, pydantic or rich) ------------
+# Each completer is called by typer with the word being completed; they read only small
+# modules and files, so TAB stays fast (bench/startup.py, tests/test_startup_imports.py).
+
+# Entities Rutter's status reports for commerce platforms; --until entity:NAME accepts any.
+UNTIL_ENTITIES = ("orders", "transactions", "products", "customers")
+# The X-Rutter-Version values Rutter documents (any date is accepted).
+API_VERSIONS = ("2024-08-31", "2024-04-30", "2023-03-14", "2023-02-07")
+
+
+def _starting(names: Iterable[str], incomplete: str) -> list[str]:
+    return [name for name in names if name.startswith(incomplete)]
+
+
+def complete_entity(incomplete: str) -> list[str]:
+    """`fetch <TAB>`: the entities fetch reads."""
+    from rutterctl.domain.fetch import ENTITIES
+
+    return _starting(ENTITIES, incomplete)
+
+
+def complete_until(incomplete: str) -> list[str]:
+    """`wait-ready --until <TAB>`: ready, historical, entity:NAME."""
+    return _starting(["ready", "historical", *(f"entity:{e}" for e in UNTIL_ENTITIES)], incomplete)
+
+
+def complete_profile(incomplete: str) -> list[str]:
+    """`--profile <TAB>`: the profiles of config.toml and of stored credentials; nothing when
+    a file cannot be read (TAB never prints an error)."""
+    from rutterctl.config import profiles
+    from rutterctl.config.store import CredentialStore
+
+    names = {profiles.DEFAULT_PROFILE}
+    with contextlib.suppress(RutterctlError, OSError, ValueError):  # a broken file
+        names |= set(profiles.load_config(profiles.config_path(os.environ)).profiles)
+        names |= set(CredentialStore.for_environ(os.environ, timeout=0).stored_profiles())
+    return _starting(sorted(names), incomplete)
+
+
+def complete_config_key(incomplete: str) -> list[str]:
+    """`config set <TAB>`: the setting names."""
+    from rutterctl.config.profiles import KEYS
+
+    return _starting(KEYS, incomplete)
+
+
+def complete_config_value(ctx: typer.Context, incomplete: str) -> list[str]:
+    """`config set KEY <TAB>`: the values of a closed set (environment, api_version, output)."""
+    from rutterctl.config import profiles
+
+    choices = {
+        "environment": profiles.NAMED_ENVIRONMENTS,
+        "output": profiles.OUTPUTS,
+        "api_version": API_VERSIONS,
+    }
+    return _starting(choices.get(str(ctx.params.get("key")), ()), incomplete)
+
+
+def complete_scenario(incomplete: str) -> list[str]:
+    """`sim serve --scenario <TAB>`: the built-in scenarios (a file path is also accepted)."""
+    from rutterctl.sim.scenarios import BUILTINS
+
+    return _starting(BUILTINS, incomplete)
+
+
 # `auth` and `config` subcommands also take --profile after the subcommand's name.
 ProfileOpt = Annotated[
     str | None,
@@ -83,5 +152,6 @@ ProfileOpt = Annotated[
         metavar="NAME",
         help="The profile (default: the global --profile, RUTTERCTL_PROFILE, else default).",
         show_default=False,
+        autocompletion=complete_profile,
     ),
 ]

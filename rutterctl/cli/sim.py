@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import group
+from rutterctl.cli.options import complete_scenario, group
 from rutterctl.errors import CredentialsMissing, UsageError
 from rutterctl.render.plain import printable
 
@@ -28,7 +28,13 @@ def serve(
         str, Opt(help="Address to bind (loopback unless --allow-remote).")
     ] = "127.0.0.1",
     port: Annotated[int, Opt(help="Port to bind; 0 picks a free one.", min=0, max=65535)] = 8765,
-    scenario: Annotated[str, Opt(help="A built-in scenario name or a .toml/.json file.")] = "fleet",
+    scenario: Annotated[
+        str,
+        Opt(
+            help="A built-in scenario name or a .toml/.json file.",
+            autocompletion=complete_scenario,
+        ),
+    ] = "fleet",
     speed: Annotated[
         float | None, Opt(help="Simulated seconds per real second; 0 freezes time.", min=0)
     ] = None,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import complete_connection
+from rutterctl.cli.options import complete_connection, complete_until
 
 
 class WaitOutput(StrEnum):
@@ -40,7 +40,11 @@ def wait_ready(
     ] = "15s",
     until: Annotated[
         str,
-        typer.Option("--until", help="ready (data readable), historical, or entity:NAME."),
+        typer.Option(
+            "--until",
+            help="ready (data readable), historical, or entity:NAME.",
+            autocompletion=complete_until,
+        ),
     ] = "ready",
     stall_timeout: Annotated[
         str | None,
@@ -102,7 +106,11 @@ def wait_ready(
         targets.append(Target(shown, resolved.access_token))
     gateway = deps.gateway()
     progress = wait_view.Progress(
-        deps.err, live=deps.err_is_tty, monotonic=deps.monotonic, started=started
+        deps.err,
+        live=deps.err_is_tty,
+        monotonic=deps.monotonic,
+        started=started,
+        order=[t.name for t in targets],
     )
     warned: set[str] = set()  # connections told about an unknown --until entity
 

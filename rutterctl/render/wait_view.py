@@ -77,8 +77,11 @@ class Progress:
         monotonic: Callable[[], float] | None = None,
         started: float = 0.0,
         width: int | None = None,
+        order: Sequence[str] = (),
     ) -> None:
         self.err = err
+        # The live line lists connections in argument order, whichever answered first.
+        self.order = {name: index for index, name in enumerate(order)}
         self.live = live
         self.monotonic = monotonic
         self.started = started
@@ -112,7 +115,7 @@ class Progress:
         return stepped
 
     def _draw(self, elapsed: float) -> None:
-        events = list(self._latest.values())
+        events = sorted(self._latest.values(), key=lambda e: self.order.get(e.target.name, 0))
         if len(events) == 1:
             parts, sep = progress_parts(events[0], elapsed)
             text = fit_line(parts, self.width, sep=sep)
