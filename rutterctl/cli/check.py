@@ -64,6 +64,10 @@ def check(
     max_sync_age: Annotated[
         str, typer.Option("--max-sync-age", metavar="DUR", help="An older last sync is stale.")
     ] = "30m",
+    sync_period: Annotated[
+        str,
+        typer.Option("--sync-period", metavar="DUR", help="Rutter's sync period (stalled: 3)."),
+    ] = "10m",
     show_all: Annotated[bool, typer.Option("--all", help="List healthy connections too.")] = False,
     output: Annotated[
         CheckOutput | None,
@@ -103,6 +107,7 @@ def check(
     limits = Thresholds(
         parse_duration(max_initial_sync, option="--max-initial-sync"),
         parse_duration(max_sync_age, option="--max-sync-age"),
+        parse_duration(sync_period, option="--sync-period"),
     )
     deadline = started + parse_duration(timeout, option="--timeout")
     if report is not None:

@@ -147,21 +147,14 @@ def run(
 ) -> int:
     """Check every target once; returns the exit code."""
     from rutterctl.domain.check import Summary, assess
-    from rutterctl.domain.fleet import Budget, Fleet
     from rutterctl.domain.status import StatusReport, get_status
     from rutterctl.errors import CredentialsRejected
     from rutterctl.exits import exit_code_for_finding
     from rutterctl.render.check_view import Progress
 
     writers = sinks(deps, screen, filed, report, show_all)
-    settings = deps.settings()
     gateway = deps.gateway()
-    fleet = Fleet(
-        monotonic=deps.monotonic,
-        sleep=deps.sleep,
-        budget=Budget(settings.rate_limit, settings.rate_window),
-        deadline=deps.deadline,
-    )
+    fleet = deps.fleet()
     summary = Summary(policy, limits, total=len(chosen))
     progress = Progress(deps.err, live=deps.err_is_tty, monotonic=deps.monotonic)
 

@@ -80,6 +80,9 @@ def test_policy_options_move_findings_between_fail_warn_and_ignored() -> None:
     fleet = Fleet(STALE, INITIAL)
     assert run(fleet, "--fail-on", "stale").exit_code == 10
     assert run(fleet, "--max-initial-sync", "1h", "--fail-on", "not_ready").exit_code == 8
+    # A longer sync period makes the 2-hour-old sync stale but not (yet) stalled.
+    assert run(fleet, "--sync-period", "1h", "--fail-on", "stalled").exit_code == 0
+    assert run(fleet, "--sync-period", "30m", "--fail-on", "stalled").exit_code == 9
     result = run(fleet, "--warn-on", "none", "--fail-on", "none", "-o", "json")
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
