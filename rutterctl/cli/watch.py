@@ -85,7 +85,7 @@ def watch(
       rutterctl watch --status not_ready -o ndjson | jq -c 'select(.event=="stalled")'
     """
     from rutterctl.cli import check_run
-    from rutterctl.domain.durations import format_duration, parse_duration
+    from rutterctl.domain.durations import parse_duration
     from rutterctl.domain.fleet import DEFAULT_WORKERS, deadline_sleep
     from rutterctl.domain.stall import StallPolicy
     from rutterctl.domain.status import get_status
@@ -104,6 +104,7 @@ def watch(
     every = parse_duration(interval, option="--interval")
     condition = parse_condition(until) if until is not None else None
     output = deps.choose_output(output, WatchOutput.table)
+    sleep = deps.sleep  # the scheduler's own: it never sleeps past the deadline by itself
     if timeout is not None:
         deps.deadline = started + parse_duration(timeout, option="--timeout")
         deps.sleep = deadline_sleep(deps.sleep, deps.monotonic, deps.deadline)
@@ -125,7 +126,8 @@ def watch(
     )
     watched = watcher.targets(targets)
     fleet = deps.fleet(workers=min(DEFAULT_WORKERS, len(watched)))
-    pace = format_duration(watcher.effective_interval(fleet, len(watched)))
+    fleet.sleep = sleep
+    pace = watch_view.every(watcher.effective_interval(fleet, len(watched)))
     header = f"watching {len(watched)} · every {pace} · {deps.context_label()}"
     view = None
     if output is WatchOutput.table and deps.out_is_tty:

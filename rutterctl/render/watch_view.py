@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rutterctl.domain.durations import format_duration
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.watch import TRANSITIONS, Change, Watched
 from rutterctl.errors import ApiError, RutterctlError
@@ -98,6 +99,11 @@ def age(seconds: float) -> str:
     if s < 86400:
         return f"{s // 3600}h{s % 3600 // 60:02d}m"
     return f"{s // 86400}d{s % 86400 // 3600:02d}h"
+
+
+def every(seconds: float) -> str:
+    """The polling interval: `0.5s`, `22s`, `1m30s`."""
+    return f"{seconds:.2g}s" if seconds < 10 else format_duration(seconds)
 
 
 def compact(count: float) -> str:
