@@ -299,5 +299,30 @@ def root(
     ctx.obj = deps
 
 
+def _no_breaks_at_hyphens() -> None:
+    """click wraps help at hyphens, splitting an option name across lines (`--allow-` /
+    `remote`), which no one can copy: wrap at spaces only. typer vendors click privately, so
+    this reaches its wrapper class by name, and does nothing if that ever moves."""
+    try:
+        from typer._click import _textwrap
+    except ImportError:
+        return
+    base = getattr(_textwrap, "TextWrapper", None)
+    if base is None or getattr(base, "rutterctl_no_hyphens", False):
+        return
+
+    class Wrapper(base):  # type: ignore[misc, valid-type]
+        rutterctl_no_hyphens = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("break_on_hyphens", False)
+            super().__init__(*args, **kwargs)
+
+    _textwrap.TextWrapper = Wrapper  # type: ignore[misc]
+
+
+_no_breaks_at_hyphens()
+
+
 def run() -> None:
     app(prog_name="rutterctl")

@@ -82,13 +82,12 @@ def serve(
 
     The first line of output is stable: `rutterctl-sim listening on URL`.
 
+    \b
     Examples:
-
-        rutterctl sim serve --port 0 --scenario fleet
-
-        rutterctl sim serve --scenario my-fleet.toml --speed 60 --webhook-url http://127.0.0.1:9000/hooks
-
-        rutterctl sim serve --fail-first 503:2 --rate-limit 5/1s --no-retry-after
+      rutterctl sim serve --port 0 --scenario fleet
+      rutterctl sim serve --scenario my-fleet.toml --speed 60 \\
+          --webhook-url http://127.0.0.1:9000/hooks
+      rutterctl sim serve --fail-first 503:2 --rate-limit 5/1s --no-retry-after
     """
     from rutterctl.sim.launch import ServeOptions, run_server
 
