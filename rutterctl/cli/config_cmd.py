@@ -20,14 +20,16 @@ if TYPE_CHECKING:
 
 app = group(
     "config",
-    "Profiles and settings: environment, api_version, output, rate_limit (config.toml).",
+    "Profiles and settings: environment, api_version, output, rate_limit, timeout, "
+    "request_timeout, max_body, ca_bundle (config.toml).",
 )
 
 KeyArg = Annotated[
     str,
     typer.Argument(
         metavar="KEY",
-        help="environment, api_version, output or rate_limit.",
+        help="environment, api_version, output, rate_limit, timeout, request_timeout, "
+        "max_body or ca_bundle.",
         show_default=False,
         autocompletion=complete_config_key,
     ),
@@ -190,4 +192,13 @@ def _effective(s: Settings, key: str) -> str | None:
         return s.api_version
     if key == "output":
         return s.output
+    if key == "timeout":
+        return f"{s.timeout:g}s"
+    if key == "request_timeout":
+        return f"{s.request_timeout:g}s"
+    if key == "max_body":
+        mib, rest = divmod(s.max_body, 1024 * 1024)
+        return f"{mib}MiB" if not rest else f"{s.max_body}"
+    if key == "ca_bundle":
+        return s.ca_bundle or "(the OS trust store)"
     return f"{s.rate_limit}/{s.rate_window:g}s"

@@ -51,6 +51,10 @@ def test_list_defaults() -> None:
         ["api_version", "2023-03-14", "default"],
         ["output", "(the command's own)", "default"],
         ["rate_limit", "500/10s", "default"],
+        ["timeout", "30s", "default"],
+        ["request_timeout", "120s", "default"],
+        ["max_body", "32MiB", "default"],
+        ["ca_bundle", "(the OS trust store)", "default"],
         ["client_id", "(none)", "-"],
     ]
 
@@ -69,6 +73,10 @@ def test_list_shows_each_source_and_never_the_secret() -> None:
         ["api_version", "2024-08-31", "environment (RUTTER_API_VERSION)"],
         ["output", "json", "profile file"],
         ["rate_limit", "500/10s", "default"],
+        ["timeout", "30s", "default"],
+        ["request_timeout", "120s", "default"],
+        ["max_body", "32MiB", "default"],
+        ["ca_bundle", "(the OS trust store)", "default"],
         ["client_id", "****8765", "file"],
     ]
 
@@ -95,7 +103,7 @@ def test_list_of_an_undefined_profile_notes_it() -> None:
 def test_list_on_a_terminal_is_aligned() -> None:
     result = invoke(["config", "list"], env={}, tty=True)
     assert result.exit_code == 0
-    assert "environment  sandbox" in result.stdout
+    assert "environment      sandbox" in result.stdout  # as wide as request_timeout
     assert "\t" not in result.stdout
 
 
