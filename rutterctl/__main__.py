@@ -12,6 +12,11 @@ def main() -> None:
 
         sys.stdout.write(f"rutterctl {__version__}\n")
         return
+    from rutterctl import interrupts
+
+    # SIGTERM (timeout, CI cancellation, docker stop) and SIGHUP end a run like Ctrl-C:
+    # pages finished or dropped whole, files closed and valid, exit 128 + the signal.
+    interrupts.install()
     from rutterctl.cli.app import run
 
     run()

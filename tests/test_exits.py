@@ -23,8 +23,18 @@ def test_the_table_values_are_the_documented_ones() -> None:
         "STALE": 10,
         "SIGNATURE_INVALID": 11,
         "TIMEOUT": 124,
+        "HANGUP": 129,
         "INTERRUPTED": 130,
+        "TERMINATED": 143,
     }
+
+
+def test_a_signal_is_128_plus_its_number() -> None:
+    from rutterctl.interrupts import Interrupted
+
+    assert exit_code_for(Interrupted(1)) == 129
+    assert exit_code_for(Interrupted(2)) == exit_code_for(KeyboardInterrupt()) == 130
+    assert exit_code_for(Interrupted(15)) == 143
 
 
 @pytest.mark.parametrize(

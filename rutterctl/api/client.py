@@ -157,11 +157,18 @@ class RutterClient:
         """GET a JSON document, retrying what is worth retrying, raising classified errors."""
         return self.get_reply(path, params).body
 
-    def get_reply(self, path: str, params: Mapping[str, str] | None = None) -> Reply:
+    def get_reply(
+        self,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        loads: Callable[[bytes], Any] | None = None,
+    ) -> Reply:
         """Like `get`, keeping the status and request id so that a caller that cannot use the
-        body (an unexpected shape) can still name the request id in its error."""
+        body (an unexpected shape) can still name the request id in its error. `loads`: the
+        JSON parser for the body (fetch's pages keep numbers as sent), json.loads by default."""
         try:
-            return self._get_reply(path, params)
+            return self._get_reply(path, params, loads)
         except CredentialsRejected:
             # An access token from a cache can have been invalidated and rotated: the hook
             # looks the connection up once more and names the token to retry with, if any.
@@ -170,9 +177,11 @@ class RutterClient:
             fresh = refresh(token) if token and refresh is not None else None
             if fresh is None:
                 raise
-            return self._get_reply(path, {**(params or {}), "access_token": fresh})
+            return self._get_reply(path, {**(params or {}), "access_token": fresh}, loads)
 
-    def _get_reply(self, path: str, params: Mapping[str, str] | None) -> Reply:
+    def _get_reply(
+        self, path: str, params: Mapping[str, str] | None, loads: Callable[[bytes], Any] | None
+    ) -> Reply:
         auth = self._auth()
         policy = self.config.retry
         query = {k: v for k, v in (params or {}).items() if v is not None}
@@ -182,7 +191,7 @@ class RutterClient:
         attempt = 1
         while True:
             with self.pacer.request():  # the slot is held until the answer is read
-                outcome = self._attempt(path, query, auth, shown)
+                outcome = self._attempt(path, query, auth, shown, loads)
             if not isinstance(outcome, _Retry):
                 return outcome
             if attempt >= policy.max_attempts:
@@ -210,7 +219,11 @@ class RutterClient:
                 self.hooks.monotonic() + delay > self.hooks.deadline
             ):
                 self._trace(f"not retried: waiting {delay:.1f}s would pass the deadline")
-                hint = f"the next retry, in {delay:.0f}s, would pass the deadline"
+                hint = (
+                    f"the next retry, in {delay:.0f}s, would pass the deadline"
+                    if self.hooks.monotonic() < self.hooks.deadline
+                    else "the command's deadline has passed"
+                )
                 outcome.error.hint = f"{outcome.error.hint}; {hint}" if outcome.error.hint else hint
                 raise outcome.error
             self.hooks.on_retry(
@@ -223,7 +236,12 @@ class RutterClient:
             attempt += 1
 
     def _attempt(
-        self, path: str, query: Mapping[str, str], auth: httpx.BasicAuth, shown: str
+        self,
+        path: str,
+        query: Mapping[str, str],
+        auth: httpx.BasicAuth,
+        shown: str,
+        loads: Callable[[bytes], Any] | None = None,
     ) -> Reply | _Retry:
         """One request: its body, a retryable failure, or a raised definitive error."""
         from rutterctl.api import network
@@ -238,7 +256,8 @@ class RutterClient:
             assert self.hooks.deadline is not None
             deadline = self.hooks.deadline
         # Real sockets are bounded on the real clock; the hooks' clock may be a test's.
-        network.set_deadline(time.monotonic() + max(0.0, deadline - started))
+        real_deadline = time.monotonic() + max(0.0, deadline - started)
+        network.set_deadline(real_deadline)
         try:
             with self._http.stream("GET", path, params=query, auth=auth) as response:
                 # A transport that builds the whole response (httpx.MockTransport) has had
@@ -253,7 +272,7 @@ class RutterClient:
         except limits.Undecodable as exc:
             content, undecodable = None, str(exc)
         except (limits.TooLarge, limits.TooSlow, httpx.TransportError) as exc:
-            return self._failed(exc, shown, started, deadline, commanded)
+            return self._failed(exc, shown, started, real_deadline, commanded)
         else:
             undecodable = ""
         finally:
@@ -263,7 +282,10 @@ class RutterClient:
         self._trace(
             f"GET {shown} -> {status} in {self._ms(started)} ms (request id {request_id or 'none'})"
         )
-        body, why = limits.parse_json(content) if content is not None else (None, undecodable)
+        why: str | None = undecodable
+        body: Any = None
+        if content is not None:
+            body, why = limits.parse_json(content, loads)
         readable = why is None
         ok = 200 <= status < 300
         if ok and readable:
@@ -287,7 +309,7 @@ class RutterClient:
         return _Retry(classified, f"HTTP {status}", retry_after)
 
     def _failed(
-        self, exc: Exception, shown: str, started: float, deadline: float, commanded: bool
+        self, exc: Exception, shown: str, started: float, real_deadline: float, commanded: bool
     ) -> _Retry:
         """A request that got no usable answer: unreachable, too slow or too large."""
         from rutterctl.api import tls
@@ -297,7 +319,8 @@ class RutterClient:
         cfg = self.config
         host = urlsplit(cfg.base_url).hostname
         late = isinstance(exc, limits.TooSlow) or (
-            isinstance(exc, httpx.TimeoutException) and self.hooks.monotonic() >= deadline - 0.05
+            # A socket timeout is a real-time event: compare with the real clock.
+            isinstance(exc, httpx.TimeoutException) and time.monotonic() >= real_deadline - 0.05
         )
         connect = isinstance(exc, httpx.ConnectError)
         untrusted = tls.is_verification_failure(exc) if connect else None

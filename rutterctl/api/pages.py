@@ -3,16 +3,23 @@
 The envelope is checked cheaply (records a list of objects, `next_cursor` a string or null)
 and the records are passed on as parsed: running the wire models over every record would cost
 more than the request itself, and the records are written out as data, not interpreted.
+
+Numbers are kept as Rutter wrote them. orjson parses a page and writes each record back; when
+those texts, joined, appear in the body as they are, every number survived the round trip
+and the texts are what gets written (the common case, at orjson's speed). Otherwise (`12.10`,
+`1e400`, a 20-digit integer, escapes written another way, a lone surrogate) the page is parsed
+again by the standard library with every number kept as its text (`Number`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from rutterctl.api.client import Reply, RutterClient
-from rutterctl.domain.fetch import Page
+from rutterctl.domain.fetch import Number, Page
 from rutterctl.errors import ApiError
 
 ENTITIES = ("orders", "transactions")
@@ -45,10 +52,49 @@ class HttpPages:
         self.client = client
         self.query = query
         self.path = f"/{query.entity}"
+        self._loads = exact_loads(query.entity)
 
     def page(self, cursor: str | None, limit: int | None) -> Page:
-        reply = self.client.get_reply(self.path, self.query.params(cursor, limit))
+        params = self.query.params(cursor, limit)
+        reply = self.client.get_reply(self.path, params, loads=self._loads)
         return parse_page(reply, self.query.entity, self.path)
+
+
+class _Body(dict[str, Any]):
+    """A page's envelope, with each record's exact compact JSON text."""
+
+    texts: list[str]
+
+
+def exact_loads(entity: str) -> Callable[[bytes], Any]:
+    """A JSON parser for pages of `entity` that keeps every number's digits (module doc)."""
+
+    def loads(content: bytes) -> Any:
+        import orjson
+
+        try:
+            doc = orjson.loads(content)
+        except orjson.JSONDecodeError:  # also 1e400, lone surrogates: the exact parser decides
+            return _loads_numbers_as_text(content)
+        records = doc.get(entity) if type(doc) is dict else None
+        if type(records) is not list or any(type(r) is not dict for r in records):
+            return doc  # not a page: parse_page names what is wrong; numbers do not matter
+        dumped = [orjson.dumps(record) for record in records]
+        if b"[" + b",".join(dumped) + b"]" not in content:
+            return _loads_numbers_as_text(content)
+        body = _Body(doc)
+        body.texts = [text.decode() for text in dumped]
+        return body
+
+    return loads
+
+
+def _loads_numbers_as_text(content: bytes) -> Any:
+    return json.loads(content, parse_float=Number, parse_int=Number, parse_constant=_not_json)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: valid output must stay valid JSON
 
 
 def parse_page(reply: Reply, entity: str, path: str) -> Page:
@@ -64,7 +110,7 @@ def parse_page(reply: Reply, entity: str, path: str) -> Page:
     cursor = body.get("next_cursor")
     if cursor is not None and not isinstance(cursor, str):
         raise _shape(reply, path, f"next_cursor is {_kind(cursor)}, not a string or null")
-    return Page(records, cursor or None)
+    return Page(records, cursor or None, getattr(body, "texts", None))
 
 
 def _kind(value: Any) -> str:

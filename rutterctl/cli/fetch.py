@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,11 +11,10 @@ import typer
 from rutterctl.cli import hints
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import ConnectionArg, complete_entity, shown_name
-from rutterctl.errors import RutterctlError
+from rutterctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from rutterctl.domain.fetch import Fetch, Outcome
-    from rutterctl.render.records import Progress, RecordWriter
+    from rutterctl.render.outfile import Direct, FileOutput, Stream, Target
 
 WHEN = "ISO date or date-time (UTC unless it has an offset), or an age: 30m, 12h, 7d, 2w."
 WhenOpt = Annotated[str | None, typer.Option(metavar="WHEN", help=WHEN, show_default=False)]
@@ -57,6 +55,13 @@ def fetch(
     cursor: Annotated[
         str | None, typer.Option(metavar="CURSOR", help="Start from this cursor (resume).")
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted fetch into --output FILE from its checkpoint.",
+        ),
+    ] = False,
     fmt: Annotated[
         Format | None,
         typer.Option(
@@ -68,95 +73,110 @@ def fetch(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", metavar="FILE", help="Write to FILE atomically.")
+        Path | None,
+        typer.Option(
+            "--output",
+            metavar="FILE",
+            help="Write to FILE (atomically, with a checkpoint for --resume).",
+        ),
     ] = None,
 ) -> None:
     """Fetch orders or transactions; with --all every page, streamed as it arrives.
 
     Exit 0 ok, 8 not ready (try --force), 5 needs update, 6 disabled, 7 Rutter unavailable
-    after retries. When a page fails, what was written stays valid (complete lines, a closed
-    JSON array) and stderr names the --cursor to resume from. With --output, a failure after
-    some pages still puts the records fetched so far in FILE; Ctrl-C leaves FILE as it was;
-    --cursor with an existing ndjson or csv FILE appends to it. CSV columns: the fields
-    Rutter's reference requires, then the first page's other keys alphabetically; nested
-    values as JSON text, null as empty.
+    after retries, 2 FILE cannot be written (full disk, permissions), 130/143/129 stopped by
+    SIGINT/SIGTERM/SIGHUP. Whatever stops it, what was written is valid (whole pages, a closed
+    JSON array) and stderr says how to go on: --resume with --output FILE (a checkpoint beside
+    FILE records each page once it is on disk; running the same command with --resume writes
+    every record exactly once), else --cursor. A finished fetch removes its checkpoint.
+    --output follows symlinks; a FIFO, device or /dev/stdout is written directly (not
+    atomic, no --resume). --cursor with an existing ndjson or csv FILE appends to it. Numbers
+    keep Rutter's digits. CSV columns: the fields Rutter's reference requires, then the first
+    page's other keys alphabetically; nested values as JSON text, null as empty.
 
     \b
     Examples:
       rutterctl fetch orders $TOKEN --all -o ndjson > orders.ndjson
       rutterctl fetch transactions $TOKEN --updated-since 7d --all -o csv --output txns.csv
-      rutterctl fetch orders $TOKEN --all --cursor CURSOR -o ndjson --output orders.ndjson
+      rutterctl fetch orders $TOKEN --all -o ndjson --output orders.ndjson --resume
     """
     from rutterctl.api.pages import HttpPages, PageQuery
+    from rutterctl.cli import fetch_run
     from rutterctl.domain.fetch import Fetch, check_request, continuation_note
     from rutterctl.domain.when import fetch_filters
-    from rutterctl.render import records
+    from rutterctl.render import outfile, records
 
     deps: Deps = ctx.obj
     check_request(entity, limit, max_records)
+    if resume and (output is None or cursor is not None):
+        raise UsageError(
+            "--resume needs --output FILE (its checkpoint is beside FILE), and no --cursor",
+            hint="on stdout, go on with the --cursor the stopped fetch named",
+        )
+    when = {"created_since": created_since, "created_until": created_until}
+    when |= {"updated_since": updated_since, "updated_until": updated_until}
     filters = fetch_filters(deps.now(), created_since, created_until, updated_since, updated_until)
     fmt = deps.choose_output(fmt, Format.table)
-    append = records.prepare_output(output, fmt.value, resuming=cursor is not None)
+    where = outfile.target(output) if output else None
+    if resume and where is not None and where.direct:
+        raise UsageError(f"--resume: {output} is not a regular file: it has no checkpoint")
+    append = bool(where and cursor and not resume and outfile.check_append(where, fmt.value))
     resolved = deps.resolve(connection)
-    token = resolved.access_token
+    if force and not deps.gateway().connection_status(resolved.access_token).is_ready:
+        deps.warn("warning: the connection is not ready: with --force the data may be incomplete")
+    query = {"entity": entity, "connection": resolved.connection_id, "force": force, **when}
+    query["base_url"] = deps.settings().base_url
+    out = _open(deps, where, query, fmt.value, filters, resume=resume, append=append)
+    pages = HttpPages(deps.client(), PageQuery(entity, resolved.access_token, force, out.filters))
+    start = out.last.position if isinstance(out, outfile.FileOutput) and out.last else None
+    job = Fetch(
+        pages,
+        cursor=start.cursor if start else cursor,
+        follow=all_pages,
+        limit=limit,
+        max_records=max_records,
+        skip=start.skip if start else 0,
+    )
+    progress = records.Progress(deps.err, live=deps.err_is_tty, monotonic=deps.monotonic)
+    tty = where is None and deps.out_is_tty
+    writer = records.make_writer(
+        fmt.value, out.out, entity, tty=tty, color=deps.color, columns=out.columns,
+        warn=deps.warn, before=out.before,
+    )  # fmt: skip
     # Hints name the connection as typed, and a needs-update error the merchant's link_url.
     named = hints.naming(
         shown_name(connection, resolved),
-        link_url=lambda: deps.gateway().connection_status(token).link_url,
+        link_url=lambda: deps.gateway().connection_status(resolved.access_token).link_url,
     )
-    if force and not deps.gateway().connection_status(token).is_ready:
-        deps.warn("warning: the connection is not ready: with --force the data may be incomplete")
-    pages = HttpPages(deps.client(), PageQuery(entity, token, force, filters))
-    job = Fetch(pages, cursor=cursor, follow=all_pages, limit=limit, max_records=max_records)
-    progress = records.Progress(deps.err, live=deps.err_is_tty, monotonic=deps.monotonic)
-
-    def keep(exc: BaseException) -> bool:  # an API error midway: what was fetched stays valid
-        return isinstance(exc, RutterctlError) and job.pages > 0
-
-    columns = records.read_csv_header(output) if append and output else None
-    opened = records.output_file(output, append=append, keep=keep) if output else None
     try:
-        with opened or nullcontext(deps.out) as stream:
-            tty = opened is None and deps.out_is_tty
-            writer = records.make_writer(
-                fmt.value,
-                stream,
-                entity,
-                tty=tty,
-                color=deps.color,
-                columns=columns,
-                warn=deps.warn,
-            )
-            with named:
-                outcome = _run(job, writer, progress, started_from=cursor, force=force)
+        with named:
+            outcome = fetch_run.run(job, writer, out, progress, force=force)
     except BrokenPipeError:  # the reader went away (`| head`): it has what it wanted
         records.silence(deps.out)
         return
     if job.pages > 1 and deps.err_is_tty:
         deps.warn(progress.text(outcome.records, outcome.pages))
-    note = continuation_note(outcome, max_records)
+    note = continuation_note(outcome, max_records, in_file=out.checkpointed)
     if note is not None:
         deps.warn(note)
 
 
-def _run(
-    job: Fetch, writer: RecordWriter, progress: Progress, *, started_from: str | None, force: bool
-) -> Outcome:
-    from rutterctl.domain.fetch import failure_hint
+def _open(
+    deps: Deps,
+    where: Target | None,
+    query: dict[str, Any],
+    fmt: str,
+    filters: dict[str, int],
+    *,
+    resume: bool,
+    append: bool,
+) -> Stream | Direct | FileOutput:
+    from rutterctl.render import outfile
 
-    def sink(page: list[Any]) -> None:
-        progress.clear()
-        writer.write(page)
-        progress.update(job.records + len(page), job.pages + 1)
-
-    try:
-        return job.run(sink)
-    except RutterctlError as exc:
-        exc.hint = failure_hint(exc, job, started_from=started_from, force=force)
-        raise
-    finally:
-        progress.clear()
-        # Every finished fetch has a page. One that failed before its first page writes
-        # nothing (no header, no empty array) that a script could take for an empty result.
-        if job.pages:
-            writer.close()
+    if where is None:
+        return outfile.Stream(deps.out, filters)
+    if where.direct:
+        return outfile.Direct(where, filters)
+    return outfile.FileOutput(
+        where, query=query, fmt=fmt, filters=filters, resume=resume, append=append, warn=deps.warn
+    )

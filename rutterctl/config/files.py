@@ -16,12 +16,18 @@ from pathlib import Path
 
 from rutterctl.errors import UsageError
 
+CONFIG_HINT = (
+    "check that its directory exists and is writable "
+    "(RUTTERCTL_CONFIG_DIR / RUTTERCTL_CACHE_DIR choose others)"
+)
 
-def write_atomic(path: Path, data: str, *, mode: int = 0o600) -> None:
+
+def write_atomic(path: Path, data: str, *, mode: int = 0o600, hint: str = CONFIG_HINT) -> None:
     """Write to a temporary file beside `path` (created with `mode`), fsync, then rename.
 
     A file that cannot be written (its directory missing and not creatable, read-only, full)
-    is a UsageError naming it (exit 2), not a traceback; the old file is left as it was."""
+    is a UsageError naming it (exit 2) with `hint`, not a traceback; the old file is left as
+    it was."""
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -38,11 +44,7 @@ def write_atomic(path: Path, data: str, *, mode: int = 0o600) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise UsageError(
-                f"{path}: cannot write: {exc.strerror or exc}",
-                hint="check that its directory exists and is writable "
-                "(RUTTERCTL_CONFIG_DIR / RUTTERCTL_CACHE_DIR choose others)",
-            ) from None
+            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}", hint=hint) from None
         raise
 
 
@@ -123,3 +125,18 @@ def locked(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
                 _held.pop(key, None)
     finally:
         os.close(fd)  # closing the descriptor releases the flock
+
+
+def try_lock(fd: int) -> bool:
+    """Take the exclusive lock of an open file without waiting; False when another process
+    holds it. A fetch holds the lock of the file it writes, so a later run can tell a stale
+    temporary file (no holder: its writer died) from one being written."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: nothing can be told; assume in use
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True

@@ -8,6 +8,7 @@ any failure `Fetch.cursor` is exactly where a resumed fetch must start.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -21,17 +22,59 @@ ENTITIES = ("orders", "transactions")
 MAX_ASK = 500
 
 
+class Number:
+    """A number exactly as Rutter wrote it (`12.10`, `1e400`, a 20-digit integer), for the rare
+    page whose numbers a float or int would rewrite; writers print `text` as it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Number({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Number) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
 @dataclass(frozen=True)
 class Page:
     records: list[Record]
     next_cursor: str | None  # None when null, empty or absent: there is nothing after this page
+    # Each record as compact JSON, exactly as Rutter sent it, when the decoder could tell.
+    texts: list[str] | None = None
+
+    def head(self, n: int) -> Page:
+        return Page(
+            self.records[:n], self.next_cursor, None if self.texts is None else self.texts[:n]
+        )
+
+    def tail(self, n: int) -> Page:
+        return Page(
+            self.records[n:], self.next_cursor, None if self.texts is None else self.texts[n:]
+        )
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a fetch goes on after the pages written so far: from `cursor` (None: the start),
+    dropping the first `skip` records of that page; `done` when nothing is left."""
+
+    cursor: str | None
+    skip: int = 0
+    done: bool = False
 
 
 class PageSource(Protocol):
     def page(self, cursor: str | None, limit: int | None) -> Page: ...
 
 
-Sink = Callable[[list[Record]], None]
+# Takes each page with the position after it (what a checkpoint records).
+Sink = Callable[[Page, Position], None]
 
 
 @dataclass(frozen=True)
@@ -60,12 +103,14 @@ class Fetch:
         follow: bool = False,
         limit: int | None = None,
         max_records: int | None = None,
+        skip: int = 0,
     ) -> None:
         self.source = source
         self.cursor = cursor or None  # the next page to fetch; None before the first = start
         self.follow = follow
         self.limit = limit
         self.max_records = max_records
+        self.skip = skip  # records of the first page already written by an earlier run
         self.records = 0
         self.pages = 0
         self._largest_page = 0
@@ -74,20 +119,21 @@ class Fetch:
         while True:
             ask = self._ask()
             page = self.source.page(self.cursor, ask)
-            records = page.records
+            if self.skip:
+                page, self.skip = page.tail(self.skip), 0
             remaining = self._remaining()
-            if remaining is not None and len(records) > remaining:
+            if remaining is not None and len(page.records) > remaining:
                 # The server sent more than asked: write what was wanted; resuming from this
                 # page's own cursor repeats those records rather than silently skipping others.
-                sink(records[:remaining])
+                sink(page.head(remaining), Position(self.cursor, skip=remaining))
                 self.records += remaining
                 self.pages += 1
                 return Outcome(self.records, self.pages, self.cursor, repeated=remaining)
-            sink(records)
-            self.records += len(records)
-            self.pages += 1
-            self._largest_page = max(self._largest_page, len(records))
             following = page.next_cursor
+            sink(page, Position(following, done=following is None))
+            self.records += len(page.records)
+            self.pages += 1
+            self._largest_page = max(self._largest_page, len(page.records))
             if following is not None and following == self.cursor:
                 self.cursor = None  # no cursor resumes from here: it would loop again
                 raise ApiError(
@@ -128,10 +174,16 @@ def check_request(entity: str, limit: int | None, max_records: int | None) -> No
             raise UsageError(f"{name} must be at least 1, not {value}")
 
 
+def resume_words(cursor: str, *, in_file: bool) -> str:
+    """How to go on: `--resume` with --output (the checkpoint knows where), else the cursor,
+    quoted for a POSIX shell (cursors may hold characters a shell would split on)."""
+    return "--resume" if in_file else f"--cursor {shlex.quote(cursor)}"
+
+
 def failure_hint(
-    exc: RutterctlError, job: Fetch, *, started_from: str | None, force: bool
+    exc: RutterctlError, job: Fetch, *, started_from: str | None, force: bool, in_file: bool
 ) -> str | None:
-    """The hint for a fetch that failed: try --force, or where to resume from."""
+    """The hint for a fetch that failed: try --force, or how to resume."""
     if isinstance(exc, NotReady) and job.pages == 0 and not force:
         return (
             "wait with `rutterctl wait-ready CONNECTION`, or pass --force for what has synced "
@@ -139,16 +191,22 @@ def failure_hint(
         )
     if job.cursor is None or (job.pages == 0 and started_from is None):
         return exc.hint
-    resume = f"{job.records} records written; resume with --cursor {job.cursor}"
-    return f"{exc.hint}; {resume}" if exc.hint else resume
+    again = (
+        f"{job.records} records written; resume with {resume_words(job.cursor, in_file=in_file)}"
+    )
+    return f"{exc.hint}; {again}" if exc.hint else again
 
 
-def continuation_note(outcome: Outcome, max_records: int | None) -> str | None:
+def continuation_note(outcome: Outcome, max_records: int | None, *, in_file: bool) -> str | None:
     """For a fetch that stopped before the end (one page, --max-records): how to go on."""
     why = "--max-records reached" if max_records == outcome.records else "more records"
+    if in_file and not outcome.complete:  # the checkpoint skips what was written
+        return f"note: {why}: continue with --resume"
     if outcome.next_cursor is not None:
         again = f"; its first {outcome.repeated} records repeat" if outcome.repeated else ""
-        return f"note: {why}: continue with --cursor {outcome.next_cursor}{again}"
+        return (
+            f"note: {why}: continue with {resume_words(outcome.next_cursor, in_file=False)}{again}"
+        )
     if outcome.repeated:  # cut within the first page: no cursor continues from there
         return (
             f"note: {why} within a page longer than asked for; "

@@ -1,8 +1,9 @@
-"""Records as they arrive: NDJSON, CSV, a streamed JSON array, a table; progress; atomic files.
+"""Records as they arrive: NDJSON, CSV, a streamed JSON array, a table; progress.
 
 Every writer takes one page at a time, writes it whole and flushes, so whatever a reader sees
 is complete lines, and memory does not grow with the number of records. Records are data: they
-are printed as given, never interpreted as markup.
+are printed as given, never interpreted as markup, and numbers keep the digits Rutter sent
+(`Page.texts` when the decoder has them, `Number` otherwise; see rutterctl.api.pages).
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ import contextlib
 import csv
 import json
 import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TextIO
 
-from rutterctl.errors import UsageError
+from rutterctl.domain.fetch import Number, Page
 from rutterctl.render import term
 from rutterctl.render.plain import escape_surrogates, printable
 
@@ -25,8 +24,47 @@ FORMATS = ("table", "json", "ndjson", "csv")
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _compact(value: Any) -> str:
+def _fragment(value: Any) -> Any:
+    import orjson
+
+    if isinstance(value, Number):
+        return orjson.Fragment(value.text)
+    raise TypeError(type(value).__name__)
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON, the bytes Python's json would write (non-ASCII as is), with each `Number`
+    as Rutter wrote it. orjson first; the standard library for what it refuses (a lone
+    surrogate, written as its escape)."""
+    import orjson
+
+    try:
+        return orjson.dumps(value, default=_fragment).decode()
+    except TypeError:
+        return _py_json(value)
+
+
+def _py_json(value: Any) -> str:
+    if isinstance(value, Number):
+        return value.text
+    if isinstance(value, dict):
+        items = (f"{_py_json(str(k))}:{_py_json(v)}" for k, v in value.items())
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(map(_py_json, value)) + "]"
     return escape_surrogates(_encode(value))
+
+
+def record_texts(page: Page) -> list[str]:
+    return page.texts if page.texts is not None else list(map(to_json, page.records))
+
+
+class Out(Protocol):
+    """What writers write to: a text stream, flushed after each page."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
 
 
 # CSV: these first (the fields Rutter's reference marks required, in its order), then the
@@ -62,7 +100,7 @@ MONEY = ("total_price", "amount")
 
 
 class RecordWriter(Protocol):
-    def write(self, records: list[Record]) -> None: ...
+    def write(self, page: Page) -> None: ...
 
     def close(self) -> None: ...
 
@@ -73,16 +111,18 @@ def cell(value: Any) -> str:
         return escape_surrogates(value)
     if value is None:
         return ""
-    return _compact(value)
+    if isinstance(value, Number):
+        return value.text
+    return to_json(value)
 
 
 class NdjsonWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         self.out = out
 
-    def write(self, records: list[Record]) -> None:
-        if records:
-            self.out.write("\n".join(map(_compact, records)) + "\n")
+    def write(self, page: Page) -> None:
+        if page.records:
+            self.out.write("\n".join(record_texts(page)) + "\n")
         self.out.flush()
 
     def close(self) -> None:
@@ -92,24 +132,25 @@ class NdjsonWriter:
 class JsonArrayWriter:
     """`[`, one record per line, `]`: valid JSON once closed, which happens even on failure.
     Nothing is written before the first page or `close`: a fetch that fails at once prints
-    nothing rather than an empty array that looks like a result."""
+    nothing rather than an empty array that looks like a result. `opened`/`count`: a file
+    resumed after `[` and `count` records."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out, *, opened: bool = False, count: int = 0) -> None:
         self.out = out
-        self.count = 0
-        self._open = False
+        self.count = count
+        self._open = opened
 
     def _start(self) -> None:
         if not self._open:
             self.out.write("[")
             self._open = True
 
-    def write(self, records: list[Record]) -> None:
+    def write(self, page: Page) -> None:
         self._start()
-        if records:
+        if page.records:
             lead = ",\n" if self.count else "\n"
-            self.out.write(lead + ",\n".join(map(_compact, records)))
-            self.count += len(records)
+            self.out.write(lead + ",\n".join(record_texts(page)))
+            self.count += len(page.records)
         self.out.flush()
 
     def close(self) -> None:
@@ -124,18 +165,12 @@ def csv_columns(entity: str, records: Sequence[Record]) -> list[str]:
     return leading + sorted(seen.difference(leading))
 
 
-def read_csv_header(path: Path) -> list[str] | None:
-    """The header of an existing CSV file, to append rows that line up; None when empty."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle), None)
-
-
 class CsvWriter:
     """Columns from the first page (or an existing file's header); nested values as JSON text."""
 
     def __init__(
         self,
-        out: TextIO,
+        out: Out,
         entity: str,
         *,
         columns: list[str] | None = None,
@@ -148,14 +183,14 @@ class CsvWriter:
         self._csv = csv.writer(out, lineterminator="\n")
         self._warned = False
 
-    def write(self, records: list[Record]) -> None:
+    def write(self, page: Page) -> None:
         if self.columns is None:
-            self._start(records)
+            self._start(page.records)
         columns = self.columns
         assert columns is not None
         known = set(columns)
         rows = []
-        for record in records:
+        for record in page.records:
             if not self._warned and not known.issuperset(record):
                 self._extra(sorted(set(record) - known))
             rows.append([cell(record.get(key)) for key in columns])
@@ -183,19 +218,21 @@ class CsvWriter:
 class TsvWriter:
     """The table when piped: a header line, then tab-separated rows of the table's columns."""
 
-    def __init__(self, out: TextIO, entity: str) -> None:
+    def __init__(self, out: Out, entity: str, *, started: bool = False) -> None:
         self.out = out
         self.keys = [key for key, _, _ in TABLE_COLUMNS[entity]]
-        self._header = "\t".join(self.keys) + "\n"  # written with the first page, or at close
+        # Written with the first page, or at close; not again in a resumed file.
+        self._header = "" if started else "\t".join(self.keys) + "\n"
 
-    def write(self, records: list[Record]) -> None:
-        lines = ["\t".join(_flat(cell(r.get(k))) for k in self.keys) + "\n" for r in records]
+    def write(self, page: Page) -> None:
+        rows = page.records
+        lines = ["\t".join(_flat(cell(r.get(k))) for k in self.keys) + "\n" for r in rows]
         self.out.write(self._header + "".join(lines))
         self._header = ""
         self.out.flush()
 
     def close(self) -> None:
-        self.write([])
+        self.write(Page([], None))
 
 
 def _flat(text: str) -> str:
@@ -220,9 +257,10 @@ class RichTableWriter:
         self._widths: dict[str, int] = {}
         self._dropped: list[Any] = []
 
-    def write(self, records: list[Record]) -> None:
+    def write(self, page: Page) -> None:
         from rutterctl.render import layout
 
+        records = page.records
         if not records and not self._first:
             return
         rows = [[_shown(c.key, r.get(c.key)) for c in self.columns] for r in records]
@@ -244,7 +282,7 @@ class RichTableWriter:
         from rutterctl.render import layout
 
         if self._first:
-            self.write([])
+            self.write(Page([], None))
         note = layout.footer(layout.Fit(self.console.width, (), (), tuple(self._dropped)))
         if note:
             self.console.print(Text(note, style="dim"))
@@ -284,41 +322,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-# -- files ---------------------------------------------------------------------------------------
-
-
-def ends_cleanly(path: Path) -> bool:
-    """Whether a file to append to is empty or ends with a complete line."""
-    with path.open("rb") as handle:
-        if handle.seek(0, os.SEEK_END) == 0:
-            return True
-        handle.seek(-1, os.SEEK_END)
-        return handle.read(1) == b"\n"
-
-
-def prepare_output(path: Path | None, fmt: str, *, resuming: bool) -> bool:
-    """Check FILE can be written; whether to append to it (resuming into ndjson/csv)."""
-    if path is None:
-        return False
-    if str(path) in FORMATS:  # elsewhere -o/--output is the format: surely a mix-up
-        raise UsageError(
-            f"--output takes a FILE in fetch; for the {path} format use -o {path}",
-            hint=f"for a file named {str(path)!r}, write --output ./{path}",
-        )
-    if path.is_dir() or not path.parent.is_dir():
-        raise UsageError(f"--output {path}: not a file in an existing directory")
-    if not resuming or not path.exists():
-        return False
-    if fmt not in ("ndjson", "csv"):
-        raise UsageError(
-            f"--output {path} exists and -o {fmt} cannot be appended to",
-            hint="resume into -o ndjson or -o csv, or write to a new file",
-        )
-    if not ends_cleanly(path):
-        raise UsageError(f"--output {path} does not end with a complete line; fix it first")
-    return True
-
-
 def silence(stream: TextIO) -> None:
     """After EPIPE: point the stream's descriptor at /dev/null so the exit flush stays quiet."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -328,80 +331,26 @@ def silence(stream: TextIO) -> None:
         os.close(devnull)
 
 
-@contextlib.contextmanager
-def output_file(
-    path: Path, *, append: bool, keep: Callable[[BaseException], bool]
-) -> Iterator[TextIO]:
-    """Stream into `path` so that no reader ever sees a half-written file.
-
-    Writing: into a temporary file beside `path`, fsynced and renamed over `path` at the end.
-    Appending: to `path` itself, cut back to its original size if the run does not count.
-    An exception for which `keep(exc)` holds (an API error after some pages) still puts what
-    was written in place; any other (Ctrl-C, a bug) leaves `path` as it was.
-    """
-    if append:
-        with path.open("a", encoding="utf-8", newline="") as handle:
-            size = handle.tell()
-            try:
-                yield handle
-            except BaseException as exc:
-                if not keep(exc):
-                    handle.flush()
-                    handle.truncate(size)
-                _sync(handle)
-                raise
-            _sync(handle)
-        return
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        # What `> FILE` would give: a replaced file keeps its mode, a new one follows the umask.
-        os.fchmod(fd, _mode(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            try:
-                yield handle
-            except BaseException as exc:
-                if keep(exc):
-                    _sync(handle)
-                    os.replace(tmp, path)
-                raise
-            _sync(handle)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def _mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _sync(handle: TextIO) -> None:
-    handle.flush()
-    os.fsync(handle.fileno())
-
-
 def make_writer(
     fmt: str,
-    out: TextIO,
+    out: Out,
     entity: str,
     *,
     tty: bool,
     color: bool,
     columns: list[str] | None = None,
     warn: Callable[[str], None] | None = None,
+    before: tuple[int, int] = (0, 0),
 ) -> RecordWriter:
-    """The writer for `-o FORMAT`; `table` is a rich table on a terminal and TSV otherwise."""
+    """The writer for `-o FORMAT`; `table` is a rich table on a terminal and TSV otherwise.
+    `before`: the (pages, records) a resumed file holds already; `columns`: its CSV header."""
+    pages, records = before
     if fmt == "ndjson":
         return NdjsonWriter(out)
     if fmt == "json":
-        return JsonArrayWriter(out)
+        return JsonArrayWriter(out, opened=pages > 0, count=records)
     if fmt == "csv":
         return CsvWriter(out, entity, columns=columns, warn=warn)
     if tty:
-        return RichTableWriter(out, entity, color=color)
-    return TsvWriter(out, entity)
+        return RichTableWriter(out, entity, color=color)  # type: ignore[arg-type]
+    return TsvWriter(out, entity, started=pages > 0)

@@ -494,7 +494,7 @@ def test_output_after_a_midway_failure_holds_the_valid_records_so_far(tmp_path: 
     result = invoke(args, transport=rutter.transport)
     assert result.exit_code == 7
     assert ids(json.loads(target.read_text())) == order_ids(*range(6))
-    assert "resume with --cursor cur-6" in result.stderr
+    assert "6 records written; resume with --resume" in result.stderr
     assert leftovers(tmp_path) == []
 
 
@@ -508,18 +508,26 @@ def test_output_is_untouched_when_nothing_could_be_fetched(tmp_path: Path) -> No
     assert leftovers(tmp_path) == []
 
 
-def test_interrupted_fetch_leaves_the_output_as_it_was(tmp_path: Path) -> None:
+def test_an_interrupted_fetch_keeps_its_whole_pages_and_resume_goes_on(tmp_path: Path) -> None:
     def interrupt(request: httpx.Request) -> httpx.Response:
         raise KeyboardInterrupt
 
     target = tmp_path / "orders.ndjson"
-    target.write_text('{"id":"kept"}\n')
+    target.write_text('{"id":"old"}\n')
     rutter = rutter_with(paged(total=9, fail={"cur-3": interrupt}))
     args = ["fetch", "orders", TOKEN, "--all", "-o", "ndjson", "--output", str(target)]
     result = invoke(args, transport=rutter.transport)
     assert result.exit_code == 130
-    assert target.read_text() == '{"id":"kept"}\n'
+    assert result.stderr == (
+        f"interrupted by SIGINT: 3 records in {target}; run the same command with --resume\n"
+    )
+    assert ids(ndjson(target.read_text())) == order_ids(0, 1, 2)
     assert leftovers(tmp_path) == []
+    assert (tmp_path / ".orders.ndjson.checkpoint").exists()
+    again = invoke([*args, "--resume"], transport=rutter_with(paged(total=9)).transport)
+    assert again.exit_code == 0, again.stderr
+    assert ids(ndjson(target.read_text())) == order_ids(*range(9))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "orders.ndjson"]
 
 
 def test_output_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
@@ -537,7 +545,7 @@ def test_resuming_into_an_existing_ndjson_file_appends(tmp_path: Path) -> None:
     rutter = rutter_with(paged(total=9, fail={"cur-6": FAIL_503}))
     base = ["fetch", "orders", TOKEN, "--all", "-o", "ndjson", "--output", str(target)]
     first = invoke(base, transport=rutter.transport)
-    assert first.exit_code == 7 and "--cursor cur-6" in first.stderr
+    assert first.exit_code == 7 and "6 records written; resume with --resume" in first.stderr
 
     rutter = rutter_with(paged(total=9))
     second = invoke([*base, "--cursor", "cur-6"], transport=rutter.transport)
@@ -561,7 +569,7 @@ def test_resuming_into_an_existing_csv_appends_rows_without_a_second_header(
     assert [row["id"] for row in rows] == order_ids(*range(9))
 
 
-def test_an_interrupted_append_cuts_the_file_back(tmp_path: Path) -> None:
+def test_an_interrupted_append_keeps_whole_pages_and_resume_goes_on(tmp_path: Path) -> None:
     def interrupt(request: httpx.Request) -> httpx.Response:
         raise KeyboardInterrupt
 
@@ -571,7 +579,10 @@ def test_an_interrupted_append_cuts_the_file_back(tmp_path: Path) -> None:
     args = ["fetch", "orders", TOKEN, "--all", "-o", "ndjson", "--output", str(target)]
     result = invoke([*args, "--cursor", "cur-1"], transport=rutter.transport)
     assert result.exit_code == 130
-    assert target.read_text() == '{"id":"ord-000"}\n'
+    assert ids(ndjson(target.read_text())) == order_ids(0, 1, 2, 3)
+    again = invoke([*args, "--resume"], transport=rutter_with(paged(total=9)).transport)
+    assert again.exit_code == 0, again.stderr
+    assert ids(ndjson(target.read_text())) == order_ids(*range(9))
 
 
 @pytest.mark.parametrize(("fmt", "content"), [("json", "[]\n"), ("ndjson", '{"id":1}')])

@@ -85,7 +85,8 @@ def test_fetch_force_on_a_token_no_listing_holds(data: st.DataObject) -> None:
     rutter = draw_rutter(data)
     result = run(rutter, "fetch", "orders", rutter.token, "--force", "-o", "ndjson")
     assert result.exit_code == 0, result.stderr
-    records = [json.loads(line) for line in result.stdout.splitlines()]
+    # NDJSON lines end with "\n" only: splitlines() would also split on a U+0085 in a value.
+    records = [json.loads(line) for line in result.stdout.split("\n")[:-1]]
     assert len(records) == len(rutter.docs["/orders"]["orders"])
     orders = [r for r in rutter.requests if r.url.path.endswith("/orders")]
     assert [r.url.params["force_fetch"] for r in orders] == ["true"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from rutterctl.domain.fetch import MAX_ASK, Fetch, Page
+from rutterctl.domain.fetch import MAX_ASK, Fetch, Page, Position
 from rutterctl.errors import ApiError, Unavailable
 
 
@@ -34,7 +34,7 @@ class Source:
 
 def collect(fetch: Fetch) -> tuple[list[list[dict[str, Any]]], Any]:
     pages: list[list[dict[str, Any]]] = []
-    outcome = fetch.run(pages.append)
+    outcome = fetch.run(lambda page, _: pages.append(page.records))
     return pages, outcome
 
 
@@ -109,7 +109,7 @@ def test_a_failure_leaves_the_cursor_of_the_page_to_fetch_next() -> None:
     job = Fetch(source, follow=True)
     written: list[list[dict[str, Any]]] = []
     with pytest.raises(Unavailable):
-        job.run(written.append)
+        job.run(lambda page, _: written.append(page.records))
     assert numbers(written) == list(range(6))
     assert (job.cursor, job.records, job.pages) == ("c6", 6, 2)
 
@@ -117,8 +117,8 @@ def test_a_failure_leaves_the_cursor_of_the_page_to_fetch_next() -> None:
 def test_a_failing_sink_does_not_advance_the_cursor() -> None:
     job = Fetch(Source(total=10), follow=True)
 
-    def sink(records: list[dict[str, Any]]) -> None:
-        if records[0]["n"] == 3:
+    def sink(page: Page, _: Position) -> None:
+        if page.records[0]["n"] == 3:
             raise OSError("disk full")
 
     with pytest.raises(OSError):
@@ -138,4 +138,4 @@ def test_a_cursor_that_does_not_move_is_an_api_error_not_an_endless_loop() -> No
             return Page([{"n": 0}], "same")
 
     with pytest.raises(ApiError, match="same page forever"):
-        Fetch(Stuck(), follow=True).run(lambda _: None)
+        Fetch(Stuck(), follow=True).run(lambda _, __: None)

@@ -86,16 +86,16 @@ def test_a_failure_midway_then_a_resume_into_the_same_file(
     base = ["fetch", "orders", token, "--all", "-o", "ndjson", "--limit", "200"]
     first = fleet.run(*base, "--max-records", "400", "--output", str(target))
     assert first.returncode == 0, first.stderr
-    cursor = first.stderr.strip().rsplit("--cursor ", 1)[1]
+    assert first.stderr == "note: --max-records reached: continue with --resume\n"
     # Every attempt at the next page fails (Retry-After: 0 keeps the retries quick).
     fault = {"kind": "503", "count": 5, "path": "/orders", "retry_after": 0}
     fleet.control("POST", "/faults", fault)
-    failed = fleet.run(*base, "--cursor", cursor, "--output", str(target))
+    failed = fleet.run(*base, "--resume", "--output", str(target))
     assert failed.returncode == 7
-    assert failed.stderr.splitlines()[-1].endswith(f"resume with --cursor {cursor}")
+    assert failed.stderr.splitlines()[-1].endswith("resume with --resume")
     assert len(ndjson(target.read_text())) == 400  # untouched by the failed resume
 
-    resumed = fleet.run(*base, "--cursor", cursor, "--output", str(target))
+    resumed = fleet.run(*base, "--resume", "--output", str(target))
     assert resumed.returncode == 0, resumed.stderr
     records = ndjson(target.read_text())
     assert len(records) == len({r["id"] for r in records}) == expected
