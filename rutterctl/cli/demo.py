@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import typer
 
@@ -116,11 +116,39 @@ def _tour(deps: Deps, sim: Simulator, base_url: str, home: Path, speed: float) -
     say.line("see docs/simulator.md for scenarios, faults and the control surface.")
 
 
+class _Watched:
+    """stdout as the demo's commands see it, remembering whether the reader went away: each
+    command ends quietly on a closed pipe (`demo | head -1`), and then the demo must stop too
+    rather than run every remaining step into the void."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.closed_by_reader = False
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            self.closed_by_reader = True
+            raise
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self.closed_by_reader = True
+            raise
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding...
+        return getattr(self.stream, name)
+
+
 class _Narrator:
     def __init__(self, deps: Deps, sim: Simulator, speed: float) -> None:
         self.deps = deps
         self.sim = sim
         self.speed = speed
+        self.out = _Watched(deps.out)
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.sim.now(), UTC)
@@ -130,8 +158,8 @@ class _Narrator:
         self.deps.sleep(seconds / self.speed)
 
     def line(self, text: str) -> None:
-        self.deps.out.write(text + "\n")
-        self.deps.out.flush()
+        self.out.write(text + "\n")
+        self.out.flush()
 
     def step(self, title: str, args: list[str], environ: dict[str, str]) -> None:
         self.steps(title, [args], environ)
@@ -145,7 +173,7 @@ class _Narrator:
             self.line(self._bold(f"$ rutterctl {' '.join(args)}"))
             inner = Deps(
                 environ=environ,
-                stdout=self.deps.stdout,
+                stdout=cast(TextIO, self.out),
                 stderr=self.deps.stderr,
                 stdout_tty=self.deps.stdout_tty,
                 stderr_tty=self.deps.stderr_tty,
@@ -156,6 +184,8 @@ class _Narrator:
             code = app(args, prog_name="rutterctl", obj=inner, standalone_mode=False)
             if code == 130:  # Ctrl-C inside a step ends the whole demo
                 raise typer.Exit(130)
+            if self.out.closed_by_reader:  # the reader went away: it has what it wanted
+                raise BrokenPipeError
             if code:
                 self.line(f"(exit code {code})")
 
