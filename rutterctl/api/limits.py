@@ -134,6 +134,8 @@ def _inflater(name: str, limit: int) -> Decode:
 
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _INNERMOST = re.compile(rb"[\[{][\]}]")
+_RUN = re.compile(rb"[\[{]{%d}" % (MAX_DEPTH + 1))
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included
 
 
 def parse_json(
@@ -145,7 +147,7 @@ def parse_json(
     brackets = content.translate(None, _NOT_BRACKETS)
     if len(brackets) > 2 * MAX_CONTAINERS:
         return None, f"JSON with more than {MAX_CONTAINERS:,} objects and arrays"
-    if len(brackets) > MAX_DEPTH and _deeper_than(brackets, MAX_DEPTH):
+    if len(brackets) > MAX_DEPTH and _deeper_than(content, brackets, MAX_DEPTH):
         return None, f"JSON nested more than {MAX_DEPTH} levels deep"
     try:
         return (loads or json.loads)(content), None
@@ -155,12 +157,20 @@ def parse_json(
         return None, "not JSON"
 
 
-def _deeper_than(brackets: bytes, depth: int) -> bool:
-    """Each pass removes the innermost pairs, one level; brackets inside strings can only add
-    passes for data with that many of them in a row, never hide a level."""
-    if re.search(rb"[\[{]{%d}" % (depth + 1), brackets):  # the usual bomb, found in one pass
+def _deeper_than(content: bytes, brackets: bytes, depth: int) -> bool:
+    """Cheap first (the brackets of the whole body, strings included), exact only when that
+    says "too deep": brackets inside strings could make a run of openers, so the verdict is
+    confirmed on the body with its strings emptied. Legitimate pages never pay for that."""
+    if not _nesting_exceeds(brackets, depth):
+        return False
+    emptied = _STRING.sub(b'""', content).translate(None, _NOT_BRACKETS)
+    return _nesting_exceeds(emptied, depth)
+
+
+def _nesting_exceeds(brackets: bytes, depth: int) -> bool:
+    if _RUN.search(brackets):  # the usual bomb, `[[[[...` or `{"a":{"a":...`, in one pass
         return True
-    for _ in range(depth):
+    for _ in range(depth):  # each pass removes the innermost pairs: one level
         shorter = _INNERMOST.sub(b"", brackets)
         if len(shorter) == len(brackets):
             return False
