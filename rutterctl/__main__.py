@@ -1,16 +1,17 @@
 """Entry point for the `rutterctl` console script and `python -m rutterctl`."""
 
+import os
 import sys
 
 
 def main() -> None:
-    # `--version` is answered before Typer is imported: scripts call it in loops and the
-    # import of the CLI framework alone costs several times a bare interpreter start
+    # `--version`, the root `--help` and TAB on the first word are answered before Typer is
+    # imported: scripts call --version in loops, the shell runs rutterctl on every TAB, and
+    # the import of the CLI framework alone costs about 5x a bare interpreter start
     # (see bench/startup.py and the README's performance section).
-    if sys.argv[1:] == ["--version"]:
-        from rutterctl import __version__
+    from rutterctl.cli.fast import answer
 
-        sys.stdout.write(f"rutterctl {__version__}\n")
+    if answer(sys.argv[1:], os.environ, sys.stdout):
         return
     from rutterctl import interrupts
 

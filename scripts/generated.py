@@ -114,6 +114,29 @@ def reference() -> str:
     return "\n".join(parts)
 
 
+ROOT_HELP = ROOT / "rutterctl" / "cli" / "root_help.py"
+
+
+def root_help_module() -> str:
+    """rutterctl/cli/root_help.py: the root `--help` as typer prints it (80 columns or more),
+    which rutterctl.cli.fast prints without importing typer."""
+    os.environ.clear()
+    os.environ.update(_clean_env())
+    from typer.testing import CliRunner
+
+    from rutterctl.cli.app import app
+
+    result = CliRunner().invoke(app, ["--help"], prog_name="rutterctl")
+    text = result.stdout
+    if result.exit_code != 0 or '"""' in text or "\\" in text:
+        raise SystemExit(f"`rutterctl --help` cannot be kept as a module:\n{result.output}")
+    return (
+        '"""The root `--help`, as typer prints it on a terminal of 80 columns or more.\n\n'
+        "Generated from the app by scripts/gen-reference (checked by scripts/check-generated);\n"
+        'do not edit by hand."""\n\nROOT_HELP = """\\\n' + text + '"""\n'
+    )
+
+
 def with_reference(readme: str, block: str) -> str:
     start, end = readme.find(BEGIN), readme.find(END)
     if start < 0 or end < start:
@@ -151,8 +174,16 @@ def check() -> int:
             ok &= _diff(COMPLETIONS / path.name, fresh, "scripts/gen-completions")
     readme = README.read_text(encoding="utf-8")
     ok &= _diff(README, with_reference(readme, reference()), "scripts/gen-reference")
+    ok &= _diff(ROOT_HELP, root_help_module(), "scripts/gen-reference")
+    import screens  # scripts/screens.py: docs/screens/, the views at 80 columns
+
+    for name, text in screens.screens().items():
+        ok &= _diff(screens.SCREENS / name, text, "scripts/gen-screens")
     if ok:
-        sys.stdout.write("generated files are current (completions/, README command reference)\n")
+        sys.stdout.write(
+            "generated files are current (completions/, README command reference, root help, "
+            "docs/screens/)\n"
+        )
     return 0 if ok else 1
 
 
@@ -167,6 +198,14 @@ def main(argv: list[str]) -> int:
             return 0
         README.write_text(with_reference(README.read_text(encoding="utf-8"), reference()))
         sys.stdout.write(f"updated the command reference in {README}\n")
+        ROOT_HELP.write_text(root_help_module(), encoding="utf-8")
+        sys.stdout.write(f"wrote {ROOT_HELP}\n")
+        return 0
+    if argv == ["screens"]:
+        import screens
+
+        for path in screens.write():
+            sys.stdout.write(f"wrote {path}\n")
         return 0
     if argv == ["check"]:
         return check()

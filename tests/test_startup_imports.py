@@ -26,7 +26,7 @@ except SystemExit:
 HEAVY = {"httpx", "pydantic", "rich", "waitress", "keyring"}
 heavy = sorted({m.split(".")[0] for m in sys.modules} & HEAVY)
 sys.stderr.write("HEAVY=" + json.dumps(heavy) + "\\n")
-ours = sorted(m for m in sys.modules if m.startswith("rutterctl."))
+ours = sorted(m for m in sys.modules if m.startswith(("rutterctl.", "typer")))
 sys.stderr.write("OURS=" + json.dumps(ours) + "\\n")
 """
 
@@ -161,3 +161,25 @@ def test_a_command_resolving_from_the_cache_imports_only_what_it_uses(
     # No simulator, no table layout: -o json / ndjson to a pipe is plain text.
     unused = {"rutterctl.render.layout", "rutterctl.render.status_view"}
     assert [m for m in ours if m in unused or m.startswith("rutterctl.sim")] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--version"], {}),
+        (["--help"], {"COLUMNS": "100"}),
+        (
+            [],
+            {
+                "_RUTTERCTL_COMPLETE": "complete_bash",
+                "COMP_WORDS": "rutterctl\nst",
+                "COMP_CWORD": "1",
+            },
+        ),
+    ],
+    ids=["--version", "--help", "TAB on the first word"],
+)
+def test_the_commonest_answers_need_no_cli_framework(args: list[str], env: dict[str, str]) -> None:
+    _, ours, out = imported(args, env)
+    assert out
+    assert [m for m in ours if m.startswith("typer")] == []

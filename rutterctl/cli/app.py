@@ -18,6 +18,7 @@ from rutterctl.errors import ApiError, RutterctlError
 from rutterctl.exits import ExitCode, exit_code_for
 from rutterctl.secrets import redact
 
+
 def _target(name: str) -> Any:
     module, attribute = COMMANDS[name].split(":")
     return getattr(importlib.import_module(module), attribute)
