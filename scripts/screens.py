@@ -13,6 +13,10 @@ import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rutterctl.cli.deps import Deps
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENS = ROOT / "docs" / "screens"
@@ -61,7 +65,15 @@ def capture(args: list[str], home: Path) -> str:
     return f"$ rutterctl {' '.join(args)}\n" + "\n".join(lines) + "\n"
 
 
-def _deps(environ, transport, now, *, out=None, err=None, tty=False):  # type: ignore[no-untyped-def]
+def _deps(
+    environ: dict[str, str],
+    transport: Any,
+    now: datetime,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    tty: bool = False,
+) -> Deps:
     from rutterctl.cli.deps import Deps
 
     return Deps(
