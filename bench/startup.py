@@ -6,7 +6,8 @@ wall clock and CPU (user + system of the child). A real `rutterctl status TOKEN 
 against `rutterctl sim serve` (started here, on 127.0.0.1) is timed too, next to a `curl` of
 the same endpoint (when curl is installed).
 
-Targets (issue 13): `status` within 10x, `--help` and TAB within 5x of `python -c pass`.
+Targets (issue 13): `status` (and `batches`, `reasons`, `wait-ready`, `fetch` in the same
+set-up) within 10x, `--help` and TAB within 5x of `python -c pass`.
 Run: python bench/startup.py [--runs N]. Prints medians and ratios; asserts nothing.
 """
 
@@ -99,6 +100,21 @@ def main() -> None:
                 "rutterctl status ID -o json": Case(
                     [RUTTERCTL, "status", connection_id, "-o", "json"], env, 10.0
                 ),
+                # The other one-connection commands, in the same set-up (ready at once).
+                "rutterctl batches ID -o json": Case(
+                    [RUTTERCTL, "batches", connection_id, "-o", "json"], env, 10.0
+                ),
+                "rutterctl reasons ID -o json": Case(
+                    [RUTTERCTL, "reasons", connection_id, "-o", "json"], env, 10.0
+                ),
+                "rutterctl wait-ready ID": Case(
+                    [RUTTERCTL, "wait-ready", connection_id, "-o", "json"], env, 10.0
+                ),
+                "rutterctl fetch orders ID": Case(
+                    [RUTTERCTL, "fetch", "orders", connection_id, "--limit", "1", "-o", "ndjson"],
+                    env,
+                    10.0,
+                ),
             }
             curl = shutil.which("curl")
             if curl:
@@ -140,10 +156,8 @@ def report(cases: dict[str, Case], runs: int, base_env: dict[str, str]) -> None:
         if case.target is not None:
             ok = wall_ratio <= case.target and cpu_ratio <= case.target
             verdict = f"<= {case.target:g}x {'ok' if ok else 'MISSED'}"
-        print(
-            f"{name:<30} {wall:>8.1f} {wall_ratio:>5.1f}x {cpu:>7.1f} {cpu_ratio:>5.1f}x  {verdict}",
-            flush=True,
-        )
+        ratios = f"{wall:>8.1f} {wall_ratio:>5.1f}x {cpu:>7.1f} {cpu_ratio:>5.1f}x"
+        print(f"{name:<30} {ratios}  {verdict}", flush=True)
     base_wall = statistics.median(a.wall for a in baselines)
     base_cpu = statistics.median(a.cpu for a in baselines)
     print(
