@@ -116,6 +116,10 @@ def main() -> None:
                     10.0,
                 ),
             }
+            # What any command pays before rutterctl's own code runs: its CLI framework and
+            # HTTP client, imported and nothing else. The floor under the `status` figure.
+            floor = "import typer, typer.main, httpx, httpcore, h11"
+            cases["imports: typer + httpx only"] = Case([sys.executable, "-c", floor], base_env)
             curl = shutil.which("curl")
             if curl:
                 url = f"{base_url}/connections/status?access_token={token}"
