@@ -4,7 +4,7 @@ otherwise."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +19,10 @@ SEVERITY = (6, 5, 4, 3, 2, 1, 7, 0)
 class WatchOutput(StrEnum):
     table = "table"
     ndjson = "ndjson"
+
+
+def _opt(name: str, metavar: str | None, help: str, *short: str) -> Any:
+    return typer.Option(name, *short, metavar=metavar, help=help, show_default=False)
 
 
 def watch(
@@ -37,41 +41,34 @@ def watch(
         typer.Option("--status", help="Without CONNECTION: only these (default: any)."),
     ] = None,
     interval: Annotated[
-        str,
-        typer.Option("--interval", help="Poll each connection this often; a large fleet less."),
+        str, _opt("--interval", "DUR", "Poll each connection this often, within the budget [10s].")
     ] = "10s",
     stall_after: Annotated[
         str | None,
-        typer.Option(
+        _opt(
             "--stall-after",
-            metavar="DUR",
-            help="No progress for DUR is a stall. Default: 30m (initial, historical sync); "
-            "ongoing: no completed sync for 3 sync periods.",
-            show_default=False,
+            "DUR",
+            "No progress for DUR is a stall [30m in an initial or historical sync; ongoing: "
+            "no completed sync for 3 sync periods].",
         ),
     ] = None,
     sync_period: Annotated[
-        str, typer.Option("--sync-period", help="Rutter's ongoing sync period.")
+        str, _opt("--sync-period", "DUR", "Rutter's ongoing sync period [10m].")
     ] = "10m",
     output: Annotated[
         WatchOutput | None,
-        typer.Option(
+        _opt(
             "--output",
+            None,
+            "table (live, on a terminal) or ndjson (one line per change; "
+            "also when stdout is not a terminal).",
             "-o",
-            help="table (live, on a terminal) or ndjson (one line per change; also when "
-            "stdout is not a terminal).",
-            show_default=False,
         ),
     ] = None,
     until: Annotated[
-        str | None,
-        typer.Option(
-            "--until", help="ready or historical: exit 0 once all are there.", show_default=False
-        ),
+        str | None, _opt("--until", "ready|historical", "Exit 0 once all are there.")
     ] = None,
-    timeout: Annotated[
-        str | None, typer.Option("--timeout", metavar="DUR", help="Stop after DUR: exit 124.")
-    ] = None,
+    timeout: Annotated[str | None, _opt("--timeout", "DUR", "Stop after DUR: exit 124.")] = None,
 ) -> None:
     """Watch connections sync, live: stages, batches, counts, stalls. 124 at --timeout.
 
@@ -118,7 +115,6 @@ def watch(
     watcher = Watcher(
         fetch=lambda token: get_status(gateway, token, deps.now, with_store=False),
         monotonic=deps.monotonic,
-        sleep=deps.sleep,
         now=deps.now,
         interval=every,
         policy=policy,
@@ -134,21 +130,19 @@ def watch(
         view = watch_view.LiveView(
             deps.out, color=deps.color, header=header, now=deps.now, monotonic=deps.monotonic
         )
-        fleet.sleep = view.paced(fleet.sleep)
-        watcher.on_change, watcher.on_poll = view.on_change, view.polled
-        view.start(watched)
+        view.attach(watcher, watched, fleet)
     else:
-        deps.warn(f"{header}; one JSON line per change on stdout")
         watcher.on_change = watch_view.NdjsonSink(deps.out)
+        deps.warn(f"{header}; one JSON line per change on stdout")
     try:
         finished = watcher.run(watched, fleet)
     finally:
         if view is not None:
             view.stop()
-    codes = [int(exit_code_for(w.blocked)) for w in watched if w.blocked is not None]
-    for w in watched:
-        if w.blocked is not None:
-            deps.warn(watch_view.error_line(w.blocked))
+    blocked = [w.blocked for w in watched if w.blocked is not None]
+    for error in blocked:
+        deps.warn(watch_view.error_line(error))
+    codes = [int(exit_code_for(error)) for error in blocked]
     if not finished:
         reached = sum(w.done and w.blocked is None for w in watched)
         what = f"; {reached} of {len(watched)} reached {until}" if condition else ""

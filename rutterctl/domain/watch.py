@@ -179,7 +179,6 @@ def changes_of(w: Watched, reading: Reading, at: datetime) -> list[Change]:
 class Watcher:
     fetch: Callable[[str], StatusReport]
     monotonic: Callable[[], float]
-    sleep: Callable[[float], None]
     now: Callable[[], datetime]
     interval: float = DEFAULT_INTERVAL
     policy: StallPolicy = field(default_factory=StallPolicy)

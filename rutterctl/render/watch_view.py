@@ -10,14 +10,15 @@ transitions. Drawn in place with rich Live; the last frame stays as the final su
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rutterctl.domain.durations import format_duration
+from rutterctl.domain.fleet import Fleet
 from rutterctl.domain.lifecycle import Stage
-from rutterctl.domain.watch import TRANSITIONS, Change, Watched
+from rutterctl.domain.watch import TRANSITIONS, Change, Watched, Watcher
 from rutterctl.errors import ApiError, RutterctlError
 from rutterctl.render.connections_view import STAGE_STYLE
 from rutterctl.render.jsonout import dumps_line
@@ -122,17 +123,18 @@ def bar(done: int, total: int) -> str:
 
 
 def _attention(w: Watched) -> tuple[int, str]:
-    """Sort key: stalled, failing, blocked, syncing, then done and ongoing; by name within."""
+    """Sort key: stalled, failing, blocked, syncing, ongoing, not read yet, then done (with
+    --until); by name within."""
     if w.stalled:
         rank = 0
     elif w.error is not None:
         rank = 1
     elif w.report is None:
-        rank = 2
+        rank = 9
     else:
         order = (Stage.DISABLED, Stage.NEEDS_UPDATE, Stage.INITIAL_SYNC, Stage.HISTORICAL_SYNC)
         stage = w.report.stage
-        rank = 3 + (order.index(stage) if stage in order else len(order))
+        rank = 2 + (order.index(stage) if stage in order else len(order))
         if w.done:
             rank += 10
     return rank, w.target.name
@@ -225,7 +227,11 @@ def frame(
         items.append(table(layout, rows, styles=styles))
     notes = []
     if len(shown) < len(ordered):
-        notes.append(f"… {len(ordered) - len(shown)} more (the ones needing attention first)")
+        hidden = Counter(
+            w.report.stage.value if w.report else "not read yet" for w in ordered[len(shown) :]
+        )
+        counts = ", ".join(f"{n} {label}" for label, n in hidden.most_common())
+        notes.append(f"… {len(ordered) - len(shown)} more below: {counts}")
     if layout.dropped:
         names = ", ".join(c.heading for c in layout.dropped)
         notes.append(f"not shown at {width} columns: {names} (-o ndjson has every change)")
@@ -283,6 +289,12 @@ class LiveView:
     def on_change(self, change: Change) -> None:
         if change.event in TRANSITIONS:
             self.log.append(change)
+
+    def attach(self, watcher: Watcher, watched: Sequence[Watched], fleet: Fleet) -> None:
+        """Draw `watched` through `watcher`'s polls and `fleet`'s sleeps; started here."""
+        fleet.sleep = self.paced(fleet.sleep)
+        watcher.on_change, watcher.on_poll = self.on_change, self.polled
+        self.start(watched)
 
     def polled(self, _watched: Watched) -> None:
         self.draw()

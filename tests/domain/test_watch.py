@@ -40,7 +40,6 @@ def watcher(**kw: Any) -> tuple[Watcher, list[Change]]:
     w = Watcher(
         fetch=lambda _token: report(0),
         monotonic=clock.monotonic,
-        sleep=clock.sleep,
         now=clock.now,
         on_change=seen.append,
         **kw,
@@ -152,7 +151,7 @@ def test_polls_are_spaced_to_the_budget_for_a_large_fleet() -> None:
         polled.append((clock.monotonic(), token))
         return report(0)
 
-    w = Watcher(fetch=fetch, monotonic=clock.monotonic, sleep=clock.sleep, now=clock.now)
+    w = Watcher(fetch=fetch, monotonic=clock.monotonic, now=clock.now)
     w.interval = 1.0
     fleet = Fleet(
         monotonic=clock.monotonic,

@@ -26,7 +26,6 @@ def fleet(n_ongoing: int = 2) -> tuple[list[Watched], Watcher]:
     watcher = Watcher(
         fetch=lambda _t: None,  # type: ignore[arg-type,return-value]
         monotonic=clock.monotonic,
-        sleep=clock.sleep,
         now=clock.now,
         policy=StallPolicy(stall_after=600.0),
     )
