@@ -96,6 +96,8 @@ def listen(
     finally:
         if forwarder is not None:
             forwarder.close()
+    if session.failure is not None:
+        raise session.failure  # in this thread, so the error boundary handles a closed pipe
     if not arrived:
         raise WaitTimeout(f"no {until} event within {timeout}" if until else "--timeout reached")
     if session.signal is not None:
@@ -147,7 +149,8 @@ def _session(
     from rutterctl.render.jsonout import dumps_line
     from rutterctl.render.webhook_view import delivery_doc, delivery_line
 
-    codes = {c.strip() for c in events.split(",") if c.strip()} if events else None
+    # Rutter's codes are upper case: `--events initial_update` means INITIAL_UPDATE.
+    codes = {c.strip().upper() for c in events.split(",") if c.strip()} if events else None
     receiver = receiver_for(deps, events=codes, connection=connection)
     forward = forwarder.forward if forwarder is not None else None
 
@@ -158,4 +161,4 @@ def _session(
             deps.out.write(delivery_line(delivery, outcome) + "\n")
         deps.out.flush()
 
-    return ListenSession(receiver, report, forward, until.strip() if until else None)
+    return ListenSession(receiver, report, forward, until.strip().upper() if until else None)

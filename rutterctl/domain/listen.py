@@ -31,6 +31,7 @@ class ListenSession:
     until: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
     signal: int | None = None  # the signal that stopped the wait, if one did
+    failure: OSError | None = None  # why reporting failed (stdout closed: `listen | head`)
     # Reports are written one at a time, whole, whichever worker thread has the delivery.
     _out_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
@@ -51,9 +52,13 @@ class ListenSession:
         outcome = None
         if delivery.forward and self.forward is not None:
             outcome = self.forward(raw_body, headers)
-        if delivery.selected:
+        if delivery.selected and self.failure is None:
             with self._out_lock:
-                self.report(delivery, outcome)
+                try:
+                    self.report(delivery, outcome)
+                except OSError as exc:  # nobody reads us any more: stop, as other commands do
+                    self.failure = exc
+                    self.done.set()
         if self.until is not None and is_until(delivery, self.until):
             self.done.set()
         return delivery.status, _answer(delivery)

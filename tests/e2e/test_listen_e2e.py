@@ -4,6 +4,7 @@ here), driven by `rutterctl sim trigger`; and what bad input does to the listene
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import queue
@@ -14,7 +15,6 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -112,43 +112,18 @@ def start_listen(workdir: Path, *args: str) -> Listener:
     return Listener(process, first[len(BANNER) :].strip())
 
 
-class _Target(BaseHTTPRequestHandler):
-    received: list[tuple[bytes, dict[str, str]]] = []  # noqa: RUF012 - reset per fixture
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((body, dict(self.headers.items())))
-        self.send_response(202)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        return None
-
-
-@pytest.fixture
-def target() -> Iterator[tuple[str, list[tuple[bytes, dict[str, str]]]]]:
-    """The developer's own receiver: its URL, and each (body, headers) forwarded to it."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Target)
-    _Target.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/rutter", _Target.received
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
-
-
 @pytest.fixture
 def loop(
-    tmp_path: Path, launch: Callable[..., RunningSim], target: Any
-) -> Iterator[tuple[Listener, RunningSim, list[tuple[bytes, dict[str, str]]]]]:
-    url, received = target
-    listener = start_listen(tmp_path, "--forward-to", url)
+    tmp_path: Path, launch: Callable[..., RunningSim], listener: tuple[str, list[Any]]
+) -> Iterator[tuple[Listener, RunningSim, list[tuple[bytes, str]]]]:
+    """sim serve -> listen -> the developer's own receiver (conftest's `listener`)."""
+    url, received = listener
+    listening = start_listen(tmp_path, "--forward-to", url)
     try:
-        sim = launch("--webhook-url", listener.url)
-        yield listener, sim, received
+        sim = launch("--webhook-url", listening.url)
+        yield listening, sim, received
     finally:
-        listener.stop()
+        listening.stop()
 
 
 def test_the_local_loop(loop: Any) -> None:
@@ -183,19 +158,19 @@ def test_the_local_loop(loop: Any) -> None:
     assert seen[6]["known_code"] is False and seen[6]["payload"]["shiny"] == {"new": True}
     # Each accepted event forwarded once, the duplicate not again, the answer code shown.
     assert [d["forward"] and d["forward"]["status"] for d in seen] == [
-        202,
+        204,
         None,
         None,
         None,
-        202,
+        204,
         None,
-        202,
+        204,
     ]
     assert len(forwarded) == 3
-    for (body, headers), shown in zip(forwarded, [seen[0], seen[4], seen[6]], strict=True):
+    for (body, signature), shown in zip(forwarded, [seen[0], seen[4], seen[6]], strict=True):
         # Untouched: the receiver verifies exactly what the simulator signed.
-        assert headers["X-Rutter-Signature"] == sign(body, SECRET)
-        assert headers["User-Agent"] == "rutterctl-sim"
+        assert signature == sign(body, SECRET)
+        assert hashlib.sha256(body).hexdigest() == shown["body_sha256"]
         assert json.loads(body)["code"] == shown["code"]
     assert listener.process.poll() is None
 
@@ -299,3 +274,23 @@ def test_table_output_and_loopback_only(tmp_path: Path) -> None:
     line = process.stdout.readline()
     assert line.rstrip("\n").split("  ")[1:] == ["CONNECTION_UPDATED", "c-1", "shop-42", "200"]
     assert table.stop() == 143  # SIGTERM
+
+
+def test_a_closed_stdout_ends_listen_quietly(tmp_path: Path) -> None:
+    """`rutterctl listen | head -1`: the reader went away; the next event ends it with 0."""
+    process = subprocess.Popen(
+        [RUTTERCTL, "listen", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(tmp_path),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    url = process.stdout.readline()[len(BANNER) :].strip()
+    process.stdout.close()
+    body = b'{"type":"CONNECTION","code":"INITIAL_UPDATE","connection_id":"c-1"}'
+    headers = {"X-Rutter-Signature": sign(body, SECRET)}
+    assert httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200
+    assert process.wait(20) == 0
+    assert process.stderr.read() == ""
+    process.stderr.close()
