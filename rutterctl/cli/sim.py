@@ -127,6 +127,18 @@ def scenarios(ctx: typer.Context) -> None:
         deps.out.write(f"{scenario.name}\t{scenario.description}\n  connections: {names}\n")
 
 
+def _codes(incomplete: str) -> list[str]:
+    from rutterctl.sim.payloads import CATALOGUE
+
+    return [e.code for e in CATALOGUE if e.code.startswith(incomplete.upper())]
+
+
+def _signatures(incomplete: str) -> list[str]:
+    from rutterctl.sim.payloads import SIGNATURES
+
+    return [s for s in SIGNATURES if s.startswith(incomplete)]
+
+
 @app.command("trigger")
 def trigger(
     ctx: typer.Context,
@@ -134,10 +146,18 @@ def trigger(
         str,
         typer.Argument(metavar="CONNECTION", help="A simulator connection's name, id or token."),
     ],
-    event: Annotated[str, typer.Argument(metavar="EVENT", help="The event code (`sim events`).")],
+    event: Annotated[
+        str,
+        typer.Argument(
+            metavar="EVENT", help="The event code (`sim events`).", autocompletion=_codes
+        ),
+    ],
     signature: Annotated[
         str,
-        Opt(help="Sign it: valid, hex, reserialized, tampered or unsigned (to test a receiver)."),
+        Opt(
+            help="Sign it: valid, hex, reserialized, tampered or unsigned (to test a receiver).",
+            autocompletion=_signatures,
+        ),
     ] = "valid",
     copies: Annotated[int, Opt(help="Deliver it this many times (a duplicate).", min=1)] = 1,
     reason: Annotated[str | None, Opt(help="For CONNECTION_DISABLED: the disabled reason.")] = None,

@@ -141,3 +141,14 @@ def test_cli_trigger_without_a_simulator() -> None:
     )
     assert result.exit_code == 7
     assert "cannot reach the simulator" in result.stderr and "sim serve" in result.stderr
+
+
+def test_tab_completes_event_codes_and_signatures() -> None:
+    from rutterctl.cli.sim import _codes, _signatures
+
+    assert _codes("connection_") == [
+        "CONNECTION_NEEDS_UPDATE",
+        "CONNECTION_UPDATED",
+        "CONNECTION_DISABLED",
+    ]
+    assert _signatures("") == ["valid", "hex", "reserialized", "tampered", "unsigned"]
