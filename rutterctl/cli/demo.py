@@ -157,9 +157,41 @@ class _Narrator:
         self.sim.advance(seconds)
         self.deps.sleep(seconds / self.speed)
 
+    def _width(self) -> int | None:
+        """The terminal's width when stdout is one (what the commands lay out to), else None:
+        piped text is not wrapped."""
+        if not self.deps.out_is_tty:
+            return None
+        import shutil
+
+        return shutil.get_terminal_size().columns
+
     def line(self, text: str) -> None:
-        self.out.write(text + "\n")
+        """Narration, wrapped at words to the terminal (render/layout.py's rule)."""
+        from rutterctl.render.layout import wrap_words
+
+        width = self._width()
+        lines = text.split("\n") if width is None else wrap_words(text, width)
+        self.out.write("\n".join(lines) + "\n")
         self.out.flush()
+
+    def _command(self, args: list[str]) -> str:
+        """`$ rutterctl ARGS` as typed; on a narrow terminal continued with ` \\` lines, so
+        it still pastes as one command."""
+        import shlex
+
+        words = ["$", "rutterctl", *map(shlex.quote, args)]
+        width = self._width()
+        if width is None:
+            return " ".join(words)
+        lines, line = [], ""
+        for word in words:
+            if line and len(line) + 1 + len(word) + 2 > width:
+                lines.append(line + " \\")
+                line = "    " + word
+            else:
+                line = f"{line} {word}" if line else word
+        return "\n".join([*lines, line])
 
     def step(self, title: str, args: list[str], environ: dict[str, str]) -> None:
         self.steps(title, [args], environ)
@@ -170,7 +202,7 @@ class _Narrator:
 
         self.line(self._bold(f"\n# {title}"))
         for args in commands:
-            self.line(self._bold(f"$ rutterctl {' '.join(args)}"))
+            self.out.write(self._bold(self._command(args)) + "\n")
             inner = Deps(
                 environ=environ,
                 stdout=cast(TextIO, self.out),

@@ -49,6 +49,7 @@ def run(
         # A checkpoint recorded after the last page (stopped before the end): only the end.
         done = resumed is not None and resumed.done
         outcome = Outcome(0, 0, None) if done else job.run(sink)
+        progress.clear()  # the table's footer, printed at close, starts on a clean line
         with interrupts.deferred():
             out.finish(writer, written.position)
         return outcome

@@ -96,3 +96,11 @@ def test_wait_ready_disabled_error_gives_link_url_and_reads_as_one_sentence() ->
     [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert "plan is unpaid; the merchant must pay" in error
     assert f"then reconnect through {LINK_URL}" in error
+
+
+def test_the_resume_cursor_is_shell_quoted() -> None:
+    page = builders.orders_doc(next_cursor="eu elit aliquip")
+    rutter = fake_rutter(orders=respond(200, page))
+    result = invoke(["fetch", "orders", CONNECTION_ID, "-o", "ndjson"], transport=rutter.transport)
+    assert result.exit_code == 0, result.stderr
+    assert "--cursor 'eu elit aliquip'" in result.stderr

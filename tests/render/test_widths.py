@@ -3,6 +3,7 @@ values people copy or compare (ids, URLs, amounts, reasons, store names) whole."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -163,3 +164,24 @@ def test_wait_ready_live_line_keeps_elapsed_and_batches(
     terse = "batches 1/2, elapsed 0s" if width == 80 else "batches 1 of 2, elapsed 0s"
     assert line.endswith(terse)
     assert ("synced orders 123456" in line) == (width == 140)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_demo_screens(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo on a terminal: every screen (list, status, reasons, batches, fetch, wait)."""
+    pin_terminal(monkeypatch, width)
+    result = invoke(["demo"], tty=True, env={})
+    assert result.exit_code == 0, result.stderr
+    text = visible(result.stdout)
+    # listen's delivery log lines (render/webhook_view.py) are not laid out yet: left out here.
+    too_wide = [
+        line
+        for line in text.splitlines()
+        if len(line) > width and not re.match(r"\d{4}-\d\d-\d\dT\S+Z  CONNECTION_UPDATED  ", line)
+    ]
+    assert not too_wide, f"wider than {width}: {too_wide}"
+    words = text.split()
+    for store in ("Acme Initial Store", "Acme Historical Store", "Acme Needs Update Store"):
+        assert store in text
+    assert "SHOP_PAYMENT_REQUIRED" in words and "FAILED TO AUTHENTICATE" in text
+    assert any(w.startswith("https://") and "/connection/" in w for w in words)  # link_url whole
