@@ -81,7 +81,7 @@ class Delivery:
     """One request to the listener, and what was decided about it."""
 
     received_at: datetime
-    status: int  # the answer: 200, 400 (not a JSON object) or 401 (bad signature)
+    status: int  # the answer: 401 (bad signature), 400 (signed, but not a JSON object) or 200
     digest: str  # SHA-256 of the raw body, hex: what a redelivery shares
     event: WebhookEvent | None = None
     verdict: Verdict | None = None
@@ -113,18 +113,22 @@ class Receiver:
     _others_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def receive(self, raw_body: bytes, signature: str | None) -> Delivery:
+        """Authenticate first (an unsigned request is 401 whatever its body), then read."""
         at = self.now()
         body_digest = hashlib.sha256(raw_body).hexdigest()
-        try:
-            event = parse_event(raw_body)
-        except InvalidBody as exc:
-            return Delivery(at, 400, body_digest, error=str(exc))
         verdict = verify(raw_body, signature, self.secret)
+        event: WebhookEvent | None = None
+        problem = None
+        try:
+            event = parse_event(raw_body)  # for a 401 too: its code helps find the sender
+        except InvalidBody as exc:
+            problem = str(exc)
         if not verdict.valid:
             verdict = verify(raw_body, signature, self.secret, other_secrets=self._other())
-            return Delivery(
-                at, 401, body_digest, event=event, verdict=verdict, selected=self.selects(event)
-            )
+            selected = event is None or self.selects(event)
+            return Delivery(at, 401, body_digest, event=event, verdict=verdict, selected=selected)
+        if event is None:
+            return Delivery(at, 400, body_digest, verdict=verdict, error=problem)
         with self._lock:
             duplicate = body_digest in self._seen
             self._seen[body_digest] = None

@@ -52,7 +52,8 @@ def test_answers_and_forwarding_once() -> None:
         401,
         {"error": "invalid signature"},  # the reason is for the listener's user only
     )
-    assert s.handle(b"{oops", {})[0] == 400
+    assert s.handle(b"{oops", headers(b"{oops"))[0] == 400  # signed, but not JSON
+    assert s.handle(b"{oops", {})[0] == 401  # authenticated first
     assert [raw for raw, _ in rec.forwarded] == [raw]
     assert rec.forwarded[0][1]["x-rutter-signature"] == sign(raw, SECRET)
     assert [(d.status, d.duplicate, o) for d, o in rec.reports] == [
@@ -60,6 +61,7 @@ def test_answers_and_forwarding_once() -> None:
         (200, True, None),
         (401, False, None),
         (400, False, None),
+        (401, False, None),
     ]
 
 

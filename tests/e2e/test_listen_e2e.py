@@ -200,20 +200,23 @@ def test_bad_input_never_stops_the_listener(loop: Any) -> None:
         big = httpx.post(listener.url, content=b"[" + b"1," * 600_000 + b"1]", timeout=10)
         assert big.status_code == 413
         for bad in (b"{not json", b"", b"\xff\xfe", b"[1, 2]"):
-            answer = httpx.post(listener.url, content=bad, timeout=10)
+            signed = {"X-Rutter-Signature": sign(bad, SECRET)}
+            answer = httpx.post(listener.url, content=bad, headers=signed, timeout=10)
             assert answer.status_code == 400, bad
+        assert httpx.post(listener.url, content=b"{not json", timeout=10).status_code == 401
         assert httpx.get(listener.url, timeout=10).status_code == 405
         assert httpx.post(listener.url + "/x", content=b"{}").status_code == 404
         # While all of that hangs around, a real delivery is received and forwarded.
         result = sim.run("sim", "trigger", "acme-ongoing", "PRODUCT_UPDATED")
         assert result.returncode == 0, result.stderr
-        seen = listener.read(5)
+        seen = listener.read(6)
     finally:
         for conn in [*slow, stuck]:
             conn.close()
-    assert [d["status"] for d in seen] == [400, 400, 400, 400, 200]
+    assert [d["status"] for d in seen] == [400, 400, 400, 400, 401, 200]
     assert "not JSON" in seen[0]["error"] and "not an object" in seen[3]["error"]
-    assert seen[4]["code"] == "PRODUCT_UPDATED" and len(forwarded) == 1
+    assert seen[4]["signature"]["kind"] == "missing" and seen[4]["code"] is None
+    assert seen[5]["code"] == "PRODUCT_UPDATED" and len(forwarded) == 1
     assert listener.process.poll() is None
 
 
