@@ -52,9 +52,14 @@ def start_sim(scenario_file: Path, rate: str) -> tuple[subprocess.Popen[str], st
     return proc, match.group(1)
 
 
-def run_fleet(env: dict[str, str], parallel: int) -> tuple[float, int, int, list[int]]:
+LIST_DETAILS = ("connections", "list", "--details", "-o", "json")
+
+
+def run_fleet(
+    env: dict[str, str], parallel: int, command: tuple[str, ...] = LIST_DETAILS
+) -> tuple[float, int, int, list[int]]:
     """Wall seconds for `parallel` commands started together; their requests, 429s, exits."""
-    argv = [str(BIN / "rutterctl"), "--debug", "connections", "list", "--details", "-o", "json"]
+    argv = [str(BIN / "rutterctl"), "--debug", *command]
     started = time.perf_counter()
     procs = [
         subprocess.Popen(

@@ -10,7 +10,7 @@ import typer
 
 from rutterctl.cli.connection_rows import StatusFilter
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import complete_connection
+from rutterctl.cli.options import ConnectionsArg
 
 if TYPE_CHECKING:
     from rutterctl.domain.fleet import Target
@@ -26,15 +26,7 @@ class CheckOutput(StrEnum):
 
 def check(
     ctx: typer.Context,
-    connections: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[CONNECTION]...",
-            help="Aliases, ids, access tokens or store domains. None: every connection.",
-            autocompletion=complete_connection,
-            show_default=False,
-        ),
-    ] = None,
+    connections: ConnectionsArg = None,
     from_file: Annotated[
         str | None,
         typer.Option("--from", metavar="FILE", help="Connections from FILE, one a line; - stdin."),

@@ -152,6 +152,8 @@ def run(
     from rutterctl.exits import exit_code_for_finding
     from rutterctl.render.check_view import Progress
 
+    if not chosen:
+        deps.warn("warning: no connections to check (is this the right environment?)")
     writers = sinks(deps, screen, filed, report, show_all)
     gateway = deps.gateway()
     fleet = deps.fleet()

@@ -68,6 +68,18 @@ def complete_connection(ctx: typer.Context, incomplete: str) -> list[str]:
     )
 
 
+# Fleet commands (`check`, `watch`): some CONNECTIONs, or none for every connection, which
+# `--status` (Rutter's listing filter, StatusFilter in cli/connection_rows.py) may narrow.
+ConnectionsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[CONNECTION]...",
+        help="Aliases, ids, access tokens or store domains. None: every connection.",
+        autocompletion=complete_connection,
+        show_default=False,
+    ),
+]
+
 ConnectionArg = Annotated[
     str,
     typer.Argument(

@@ -60,12 +60,12 @@ class MarkdownSink:
         w = self.out.write
         w(f"## rutterctl check: {cell(summary_line(summary))}\n\n")
         w("| result | connections |\n| --- | ---: |\n")
-        for level, count in (
-            (Level.OK, summary.healthy),
-            (Level.FAILURE, summary.failing),
-            (Level.WARNING, summary.warning),
+        for level, label, count in (
+            (Level.OK, "healthy", summary.healthy),
+            (Level.FAILURE, "failing", summary.failing),
+            (Level.WARNING, "warning", summary.warning),
         ):
-            w(f"| {ICONS[level]} {'healthy' if level is Level.OK else level.value} | {count} |\n")
+            w(f"| {ICONS[level]} {label} | {count} |\n")
         w("\n| finding | connections | policy |\n| --- | ---: | --- |\n")
         for kind in SEVERITY:
             w(f"| {kind.value} | {summary.by_kind[kind]} | {summary.policy.level(kind).value} |\n")

@@ -272,3 +272,15 @@ def test_terminal_table_fits_80_columns_and_lists_only_problems(
     assert ids(2)[0] in result.stdout and ids(3)[0] in result.stdout
     assert ids(1)[0] not in result.stdout
     assert ids(1)[0] in run(Fleet(HEALTHY, NEEDS_UPDATE), "--all", tty=True).stdout
+
+
+def test_an_organisation_without_connections_passes_with_a_warning() -> None:
+    def empty(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"connections": []})
+
+    result = invoke(["check", "-o", "json"], transport=httpx.MockTransport(empty))
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["connections"] == []
+    assert (doc["summary"]["checked"], doc["summary"]["exit_code"]) == (0, 0)
+    assert "no connections to check" in result.stderr
