@@ -130,6 +130,11 @@ def verify(
 def _read(file: str) -> bytes:
     try:
         if file == "-":
+            if sys.stdin.isatty():
+                raise UsageError(
+                    "no FILE given, and stdin is a terminal",
+                    hint="pass the saved body or request as FILE, or pipe it in",
+                )
             data = sys.stdin.buffer.read(MAX_INPUT + 1)
         else:
             with open(file, "rb") as handle:

@@ -6,6 +6,9 @@ import hashlib
 import hmac
 import json
 import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 from rutterctl.domain.signature import sign
@@ -139,3 +142,21 @@ def test_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
     result = invoke(["webhooks", "verify", str(tmp_path / "nope")], env=CREDS)
     assert result.exit_code == 2
     assert result.stderr.startswith("error: cannot read")
+
+
+def test_a_terminal_on_stdin_is_refused_rather_than_waited_on() -> None:
+    master, slave = pty.openpty()
+    try:
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "rutterctl"), "webhooks", "verify"],
+            stdin=slave,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **CREDS},
+            timeout=30,
+        )
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: no FILE given, and stdin is a terminal")
