@@ -127,9 +127,8 @@ def watch(
     header = f"watching {len(watched)} · every {pace} · {deps.context_label()}"
     view = None
     if output is WatchOutput.table and deps.out_is_tty:
-        view = watch_view.LiveView(
-            deps.out, color=deps.color, header=header, now=deps.now, monotonic=deps.monotonic
-        )
+        view = watch_view.LiveView(deps.out, deps.color, header, deps.now, deps.monotonic)
+        view.capture_stderr = deps.err_is_tty  # a retry warning then prints above the table
         view.attach(watcher, watched, fleet)
     else:
         watcher.on_change = watch_view.NdjsonSink(deps.out)

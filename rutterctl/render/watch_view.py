@@ -249,20 +249,21 @@ class LiveView:
     def __init__(
         self,
         out: TextIO,
-        *,
         color: bool,
         header: str,
         now: Callable[[], datetime],
         monotonic: Callable[[], float],
+        *,
         width: int | None = None,
         height: int | None = None,
+        capture_stderr: bool = False,
         every: float = 0.25,
     ) -> None:
         from rutterctl.render import term
 
         self.console: Console = term.console(out, color=color)
-        self.width = width or self.console.width
-        self.height = height or self.console.height
+        self._size = (width, height)  # None: the terminal's, read at each frame (resizes)
+        self.capture_stderr = capture_stderr
         self.header = header
         self.now = now
         self.monotonic = monotonic
@@ -281,7 +282,8 @@ class LiveView:
             auto_refresh=False,
             transient=False,
             redirect_stdout=False,
-            redirect_stderr=False,
+            # A warning on the same terminal (a retry) is printed above the table, not over it.
+            redirect_stderr=self.capture_stderr,
         )
         self._live.start()
         self.draw(force=True)
@@ -310,8 +312,8 @@ class LiveView:
             self.watched,
             self.log,
             self.now(),
-            width=self.width,
-            height=self.height,
+            width=self._size[0] or self.console.width,
+            height=self._size[1] or self.console.height,
             header=self.header,
         )
         self._live.update(picture, refresh=True)
