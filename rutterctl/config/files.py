@@ -22,6 +22,19 @@ CONFIG_HINT = (
 )
 
 
+def make_private_dirs(directory: Path) -> None:
+    """Create `directory` and each missing parent with mode 0700 (`mkdir(parents=True)` gives
+    the parents the umask's 0755, and a cache of secrets would sit in a readable directory)."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)
+
+
 def write_atomic(path: Path, data: str, *, mode: int = 0o600, hint: str = CONFIG_HINT) -> None:
     """Write to a temporary file beside `path` (created with `mode`), fsync, then rename.
 
@@ -30,7 +43,7 @@ def write_atomic(path: Path, data: str, *, mode: int = 0o600, hint: str = CONFIG
     it was."""
     tmp: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         # mkstemp creates 0600 already; chmod makes a wider `mode` explicit, never narrower.
         os.fchmod(fd, mode)
@@ -96,7 +109,7 @@ def locked(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
                 _held[key] -= 1
         return
     try:
-        lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(lock.parent)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError as exc:
         raise UsageError(

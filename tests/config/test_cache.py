@@ -28,8 +28,11 @@ def mode(path: Path) -> int:
 
 
 def data_files(directory: Path) -> list[str]:
-    """The files in `directory` but the lock files the cache leaves for the next writer."""
-    return sorted(name for name in os.listdir(directory) if not name.endswith(".lock"))
+    """The files in `directory` but the lock files the cache leaves for the next writer (and
+    the pacing state's own directory)."""
+    return sorted(
+        p.name for p in directory.iterdir() if p.is_file() and not p.name.endswith(".lock")
+    )
 
 
 def test_cache_file_is_0600_in_a_0700_directory(tmp_path: Path) -> None:
