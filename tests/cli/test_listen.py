@@ -122,3 +122,14 @@ def test_usage_errors(args: list[str], message: str) -> None:
 def test_no_secret_no_listening() -> None:
     result = invoke(["listen", "--port", "0"], env={})
     assert result.exit_code == 4 and "to verify webhook signatures" in result.stderr
+
+
+def test_a_port_in_use() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = invoke(["listen", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
+    assert "--port 0 for a free one" in result.stderr
