@@ -22,7 +22,7 @@ from rutterctl.domain.models import Priority, Timestamp
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import term, timefmt
 from rutterctl.render.documents import command
-from rutterctl.render.layout import Column, Pair, cells, pair_lines, print_table
+from rutterctl.render.layout import Column, Pair, cells, print_pairs, print_table
 from rutterctl.render.plain import printable, write_pairs, write_tsv
 
 if TYPE_CHECKING:
@@ -183,8 +183,7 @@ def render_rich(
         Pair(key, printable(value), whole=key == "connection")
         for key, value in _header(report, context, connection, prefix)
     ]
-    for label, line in pair_lines(header, width):
-        console.print(Text.assemble((label, "bold"), line), soft_wrap=True)
+    print_pairs(console, header, width=width)
     for view in batch_views(report.status):
         console.print()
         _batch_heading(console, view, width)

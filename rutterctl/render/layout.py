@@ -27,6 +27,7 @@ API (all widths in terminal cells):
     renderable = table(f, rows)           # a rich Table (box-less, bold header)
     note = footer(f)                      # "not shown at 80 columns: ...", or None
     for key, line in pair_lines([("stage", text), Pair("link_url", url, whole=True)], 80): ...
+    print_pairs(console, pairs, style=lambda key, line: "bold red" if key == "stage" else "")
     fit_line([Part("acme: INITIAL_SYNC"), Part("synced ...", priority=2, cuttable=True),
               Part("elapsed 1m")], 80)
 
@@ -36,7 +37,7 @@ decides which cells are shown). rich is imported only inside the functions that 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -295,6 +296,26 @@ def pair_lines(
         for number, line in enumerate(wrap_words(value, room)):
             out.append((label if number == 0 else lead, line))
     return out
+
+
+def print_pairs(
+    console: Console,
+    rows: Sequence[Pair | tuple[str, str]],
+    *,
+    width: int | None = None,
+    indent: str = "",
+    style: Callable[[str, str], str] | None = None,
+) -> None:
+    """`pair_lines` drawn on `console`: keys bold, each value line styled by
+    `style(key, line)` (e.g. the stage's colour), nothing rewrapped by rich."""
+    from rich.text import Text
+
+    key = ""
+    room = (width or console.width) - cells(indent)
+    for label, line in pair_lines(rows, room):
+        key = label.strip() or key  # continuation lines carry no key
+        shown = (line, style(key, line) if style else "")
+        console.print(Text.assemble(indent, (label, "bold"), shown), soft_wrap=True)
 
 
 # -- one-line displays ------------------------------------------------------------------------

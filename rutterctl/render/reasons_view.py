@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.reasons import DISCLAIMER, Reason
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import term
-from rutterctl.render.layout import Pair, pair_lines, wrap_words
+from rutterctl.render.layout import Pair, print_pairs, wrap_words
 from rutterctl.render.plain import printable, write_pairs
 
 STAGE_STYLE = {Stage.DISABLED.value: "bold red", Stage.NEEDS_UPDATE.value: "bold yellow"}
@@ -71,11 +71,12 @@ def catalogue_rich(entries: Sequence[Reason], out: TextIO, *, color: bool) -> No
         )
         console.print()
         console.print(Text(label(entry), style="bold"), soft_wrap=True)
-        key = ""
-        for name, line in pair_lines(_pairs(entry), console.width - 2):
-            key = name.strip() or key
-            shown = Text(line, style=style if key == "re-auth helps" else "")
-            console.print(Text.assemble("  ", (name, "bold"), shown), soft_wrap=True)
+        print_pairs(console, _pairs(entry), indent="  ", style=_only("re-auth helps", style))
+
+
+def _only(name: str, style: str) -> Callable[[str, str], str]:
+    """A `print_pairs` style: `style` for the value of key `name`, nothing for the others."""
+    return lambda key, _: style if key == name else ""
 
 
 def _link_helps(report: StatusReport, reason: Reason) -> bool:
@@ -146,11 +147,9 @@ def connection_rich(
         Pair(key, printable(value), whole=key in ("connection", "link_url", "disabled reason"))
         for key, value in rows
     ]
-    key = ""
-    for name, line in pair_lines(pairs, console.width):
-        key = name.strip() or key
-        style = STAGE_STYLE.get(line, "") if key == "stage" else ""
-        console.print(Text.assemble((name, "bold"), (line, style)), soft_wrap=True)
+    print_pairs(
+        console, pairs, style=lambda key, line: STAGE_STYLE.get(line, "") if key == "stage" else ""
+    )
     if reason is not None:
         console.print()
         for line in wrap_words(f"note: {DISCLAIMER}", console.width):

@@ -8,7 +8,7 @@ from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import term, timefmt
 from rutterctl.render.documents import next_step, readable
-from rutterctl.render.layout import Column, Pair, pair_lines, print_table
+from rutterctl.render.layout import Column, Pair, print_pairs, print_table
 from rutterctl.render.plain import printable, write_pairs, write_tsv
 
 STAGE_STYLE = {
@@ -122,11 +122,8 @@ def render_rich(
     console = term.console(out, color=color)
     rows = summary_rows(report, context, connection=connection, prefix=prefix)
     pairs = [Pair(key, value, whole=key in WHOLE) for key, value in rows]
-    key = ""
-    for label, line in pair_lines(pairs, console.width):
-        key = label.strip() or key  # continuation lines carry no key
-        style = STAGE_STYLE[report.stage] if key == "stage" else ""
-        console.print(Text.assemble((label, "bold"), (line, style)), soft_wrap=True)
+    stage = STAGE_STYLE[report.stage]
+    print_pairs(console, pairs, style=lambda key, _: stage if key == "stage" else "")
     entities = entity_rows(report)
     if entities:
         console.print(Text("entities", style="italic"))
