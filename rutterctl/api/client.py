@@ -219,11 +219,7 @@ class RutterClient:
                 self.hooks.monotonic() + delay > self.hooks.deadline
             ):
                 self._trace(f"not retried: waiting {delay:.1f}s would pass the deadline")
-                hint = (
-                    f"the next retry, in {delay:.0f}s, would pass the deadline"
-                    if self.hooks.monotonic() < self.hooks.deadline
-                    else "the command's deadline has passed"
-                )
+                hint = f"the next retry, in {delay:.0f}s, would pass the deadline"
                 outcome.error.hint = f"{outcome.error.hint}; {hint}" if outcome.error.hint else hint
                 raise outcome.error
             self.hooks.on_retry(
