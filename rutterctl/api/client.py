@@ -20,7 +20,7 @@ import httpx
 
 from rutterctl import __version__
 from rutterctl.api import limits
-from rutterctl.api.errors import classify, is_definitive
+from rutterctl.api.errors import classify, is_definitive, no_answer
 from rutterctl.api.pacing import Pacer
 from rutterctl.api.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from rutterctl.errors import (
@@ -308,59 +308,21 @@ class RutterClient:
         self, exc: Exception, shown: str, started: float, real_deadline: float, commanded: bool
     ) -> _Retry:
         """A request that got no usable answer: unreachable, too slow or too large."""
-        from rutterctl.api import tls
-
-        kind = type(exc).__name__
-        self._trace(f"GET {shown} -> {kind} after {self._ms(started)} ms")
-        cfg = self.config
-        host = urlsplit(cfg.base_url).hostname
+        self._trace(f"GET {shown} -> {type(exc).__name__} after {self._ms(started)} ms")
+        # A socket timeout is a real-time event: compare with the real clock.
         late = isinstance(exc, limits.TooSlow) or (
-            # A socket timeout is a real-time event: compare with the real clock.
             isinstance(exc, httpx.TimeoutException) and time.monotonic() >= real_deadline - 0.05
         )
-        connect = isinstance(exc, httpx.ConnectError)
-        untrusted = tls.is_verification_failure(exc) if connect else None
-        if untrusted is not None:
-            # Not retried: the same certificate comes back on every attempt.
-            raise Unavailable(
-                f"the TLS certificate of {host} is not trusted ({untrusted})", hint=tls.TRUST_HINT
-            )
-        if isinstance(exc, limits.TooLarge):
-            error = Unavailable(
-                f"Rutter's answer was larger than the {_size(cfg.max_body)} limit (max_body)",
-                hint="a proxy may be in the way; if the answer is real, raise the limit with "
-                "RUTTERCTL_MAX_BODY or `rutterctl config set max_body 64MiB`",
-            )
-            return _Retry(error, "answer too large", None)
-        if late and commanded:
-            error = Unavailable(
-                f"Rutter's answer from {host} had not arrived when the command's deadline passed",
-                hint="the server is slow or a proxy is holding the request",
-            )
-            return _Retry(error, "deadline passed", None)
-        if late:
-            error = Unavailable(
-                f"Rutter's answer from {host} took longer than the {cfg.request_timeout:g}s "
-                "request timeout (request_timeout)",
-                hint="the server is slow or a proxy is holding the request; "
-                "RUTTERCTL_REQUEST_TIMEOUT raises the limit",
-            )
-            return _Retry(error, "request timeout", None)
-        if isinstance(exc, httpx.ReadTimeout):
-            error = Unavailable(
-                f"Rutter at {host} sent nothing for {cfg.timeout:g}s (read timeout)",
-                hint="the server is slow or a proxy is holding the request; "
-                "RUTTERCTL_TIMEOUT raises the limit",
-            )
-            return _Retry(error, kind, None)
-        via = " through the proxy" if isinstance(exc, httpx.ProxyError) else ""
-        error = Unavailable(
-            f"could not reach Rutter at {host}{via} ({kind})",
-            hint="check the network, the proxy settings and the base URL, then try again"
-            if via
-            else "check the network and the base URL, then try again",
+        cfg = self.config
+        error, reason = no_answer(
+            exc,
+            host=urlsplit(cfg.base_url).hostname or "",
+            late="command" if late and commanded else "request" if late else None,
+            max_body=cfg.max_body,
+            request_timeout=cfg.request_timeout,
+            read_timeout=cfg.timeout,
         )
-        return _Retry(error, kind, None)
+        return _Retry(error, reason, None)
 
     def _shown(self, path: str, query: Mapping[str, str]) -> str:
         shown = f"{self._prefix}{path}"
@@ -412,10 +374,3 @@ def _unreadable(response: httpx.Response, content: bytes | None, why: str | None
     if content is None:
         return f"not JSON ({kind}; {why})"
     return f"{why or 'not JSON'} ({kind}, {len(content)} bytes)"
-
-
-def _size(limit: int) -> str:
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if limit >= size and limit % size == 0:
-            return f"{limit // size} {unit}"
-    return f"{limit} bytes"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from rutterctl import errors
 from rutterctl.secrets import redact
@@ -94,3 +94,64 @@ def _unavailable_message(status: int) -> str:
     if status == 452:
         return "the platform's own rate limit was still exceeded after retries"
     return "Rutter kept failing after retries"
+
+
+def no_answer(
+    exc: Exception,
+    *,
+    host: str,
+    late: Literal["command", "request"] | None,
+    max_body: int,
+    request_timeout: float,
+    read_timeout: float,
+) -> tuple[errors.Unavailable, str]:
+    """The error (and the retry's reason) for a request that got no usable answer: a limit
+    passed (named, with the setting that raises it), TLS not trusted, or no connection.
+    An untrusted certificate is raised at once: the same one comes back on every attempt."""
+    import httpx
+
+    from rutterctl.api import limits, tls
+
+    untrusted = tls.is_verification_failure(exc) if isinstance(exc, httpx.ConnectError) else None
+    if untrusted is not None:
+        raise errors.Unavailable(
+            f"the TLS certificate of {host} is not trusted ({untrusted})", hint=tls.TRUST_HINT
+        )
+    slow = "the server is slow or a proxy is holding the request"
+    if isinstance(exc, limits.TooLarge):
+        return errors.Unavailable(
+            f"Rutter's answer was larger than the {_size(max_body)} limit (max_body)",
+            hint="a proxy may be in the way; if the answer is real, raise the limit with "
+            "RUTTERCTL_MAX_BODY or `rutterctl config set max_body 64MiB`",
+        ), "answer too large"
+    if late == "command":
+        return errors.Unavailable(
+            f"Rutter's answer from {host} had not arrived when the command's deadline passed",
+            hint=slow,
+        ), "deadline passed"
+    if late == "request":
+        return errors.Unavailable(
+            f"Rutter's answer from {host} took longer than the {request_timeout:g}s request "
+            "timeout (request_timeout)",
+            hint=f"{slow}; RUTTERCTL_REQUEST_TIMEOUT raises the limit",
+        ), "request timeout"
+    kind = type(exc).__name__
+    if isinstance(exc, httpx.ReadTimeout):
+        return errors.Unavailable(
+            f"Rutter at {host} sent nothing for {read_timeout:g}s (read timeout)",
+            hint=f"{slow}; RUTTERCTL_TIMEOUT raises the limit",
+        ), kind
+    proxied = isinstance(exc, httpx.ProxyError)
+    return errors.Unavailable(
+        f"could not reach Rutter at {host}{' through the proxy' if proxied else ''} ({kind})",
+        hint="check the network, the proxy settings and the base URL, then try again"
+        if proxied
+        else "check the network and the base URL, then try again",
+    ), kind
+
+
+def _size(limit: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size and limit % size == 0:
+            return f"{limit // size} {unit}"
+    return f"{limit} bytes"
