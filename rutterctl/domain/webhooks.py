@@ -64,6 +64,8 @@ def parse_event(raw_body: bytes) -> WebhookEvent:
         doc = json.loads(raw_body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidBody(f"the body is not JSON ({exc})") from None
+    except RecursionError:
+        raise InvalidBody("the body is JSON nested too deeply to be read") from None
     if not isinstance(doc, dict):
         raise InvalidBody(f"the body is JSON but not an object (a {type(doc).__name__})")
     return WebhookEvent(

@@ -111,3 +111,11 @@ def test_reserializations_of_a_body_that_is_not_json() -> None:
         "the body without its trailing newline"
     ]
     assert all(body != RAW for _, body in reserializations(RAW))
+
+
+def test_huge_and_deeply_nested_bodies_are_not_reserialised() -> None:
+    huge = json.dumps({"pad": "x" * 70_000}).encode()
+    assert reserializations(huge) == []
+    deep = b"[" * 30_000 + b"]" * 30_000  # under the size bound: json.loads would recurse
+    assert reserializations(deep) == []
+    assert verify(deep, sign(b"other", SECRET), SECRET).kind is Kind.MISMATCH

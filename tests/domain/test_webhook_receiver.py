@@ -124,3 +124,10 @@ def test_redeliveries_are_remembered_in_bounded_memory() -> None:
         s.handle(raw, headers(raw))
     # The third new body pushed the first out: its redelivery is taken as new.
     assert [d.duplicate for d, _ in rec.reports] == [False, False, False, True, False]
+
+
+def test_a_body_nested_too_deeply_is_a_400_not_a_crash() -> None:
+    s, _ = session()
+    deep = b"[" * 30_000 + b"]" * 30_000
+    status, answer = s.handle(deep, headers(deep))
+    assert status == 400 and "nested too deeply" in answer["error"]
