@@ -38,7 +38,12 @@ def headers_of(environ: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def make_app(path: str, handle: Handler) -> Callable[..., Iterable[bytes]]:
+def make_app(
+    path: str, handle: Handler, on_error: Callable[[Exception], None] | None = None
+) -> Callable[..., Iterable[bytes]]:
+    """The WSGI app. A bug in `handle` is a 500 for that request, told to `on_error`, and the
+    server goes on."""
+
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         status: int
         if environ.get("PATH_INFO", "") != path:
@@ -48,7 +53,12 @@ def make_app(path: str, handle: Handler) -> Callable[..., Iterable[bytes]]:
         else:
             length = int(environ.get("CONTENT_LENGTH") or 0)
             raw = environ["wsgi.input"].read(length) if length > 0 else b""
-            status, doc = handle(raw, headers_of(environ))
+            try:
+                status, doc = handle(raw, headers_of(environ))
+            except Exception as exc:  # noqa: BLE001 - one request failed, not the listener
+                if on_error is not None:
+                    on_error(exc)
+                status, doc = 500, {"error": "internal error"}
         body = json.dumps(doc).encode()
         start_response(
             f"{status} {HTTPStatus(status).phrase}",

@@ -119,7 +119,8 @@ def _serve(
 
     bind = literal_host(host)
     try:
-        bound, stop = serve(make_app(path, session.handle), bind, port)
+        app = make_app(path, session.handle, lambda exc: _bug(deps, exc))
+        bound, stop = serve(app, bind, port)
     except OSError as exc:
         raise UsageError(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}",
@@ -162,3 +163,7 @@ def _session(
         deps.out.flush()
 
     return ListenSession(receiver, report, forward, until.strip().upper() if until else None)
+
+
+def _bug(deps: Deps, exc: Exception) -> None:
+    deps.warn(f"warning: a delivery failed: unexpected {type(exc).__name__}: {exc} (answered 500)")
