@@ -7,7 +7,6 @@ bound is an `Unavailable` error naming the limit, retried like a 5xx.
 
 from __future__ import annotations
 
-import ipaddress
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +20,7 @@ import httpx
 from rutterctl import __version__
 from rutterctl.api import limits
 from rutterctl.api.errors import classify, is_definitive, no_answer
+from rutterctl.api.network import is_loopback
 from rutterctl.api.pacing import Pacer
 from rutterctl.api.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from rutterctl.errors import (
@@ -73,15 +73,6 @@ class Hooks:
     deadline: float | None = None
     # access token Rutter rejected -> the token to retry with once, or None (see get_reply).
     refresh_token: Callable[[str], str | None] | None = None
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class RutterClient:

@@ -152,7 +152,11 @@ def _check_proxy(url: str) -> httpx.URL:
             f"the proxy {_shown(url)} is not an http:// or https:// URL with a host",
             hint="set HTTPS_PROXY to e.g. http://proxy.example.com:3128 (SOCKS is not supported)",
         )
-    if proxy.scheme == "http" and (proxy.username or proxy.password) and not _loopback(proxy.host):
+    if (
+        proxy.scheme == "http"
+        and (proxy.username or proxy.password)
+        and not is_loopback(proxy.host)
+    ):
         raise UsageError(
             f"refusing to send the proxy credentials in clear text to {proxy.host}",
             hint="use an https:// proxy URL, or a proxy on this machine",
@@ -165,7 +169,7 @@ def _shown(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or '?'}" + (f":{parts.port}" if parts.port else "")
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host.lower() in ("localhost", "localhost."):
         return True
     try:
