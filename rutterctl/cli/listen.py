@@ -99,7 +99,9 @@ def listen(
     if session.failure is not None:
         raise session.failure  # in this thread, so the error boundary handles a closed pipe
     if not arrived:
-        raise WaitTimeout(f"no {until} event within {timeout}" if until else "--timeout reached")
+        raise WaitTimeout(
+            f"no {until} event within {timeout}" if until else f"--timeout {timeout} reached"
+        )
     if session.signal is not None:
         raise typer.Exit(128 + session.signal)  # 143 after SIGTERM, as the exit-code table says
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ from rutterctl.domain.signature import sign
 from rutterctl.sim.app import SimApp
 from rutterctl.sim.state import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
-from tests.fakes import CLIENT_SECRET, invoke
+from tests.fakes import CLIENT_SECRET, FakeClock, invoke
 from tests.sim.support import CLI_BASE_URL, harness
 
 
@@ -133,3 +134,22 @@ def test_a_port_in_use() -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
     assert "--port 0 for a free one" in result.stderr
+
+
+class RunningClock(FakeClock):
+    """Each reading is a minute later: listen's --timeout passes after its first real check."""
+
+    def monotonic(self) -> float:
+        self.elapsed += 60
+        return super().monotonic()
+
+
+def test_allow_remote_binds_every_address_and_timeout_exits_124() -> None:
+    result = invoke(
+        ["listen", "--host", "0.0.0.0", "--allow-remote", "--port", "0", "--timeout", "5m"],
+        clock=RunningClock(),
+    )
+    assert result.exit_code == 124
+    banner = r"rutterctl-listen listening on http://0\.0\.0\.0:\d+/webhooks\n"
+    assert re.match(banner, result.stdout)
+    assert result.stderr == "error: --timeout 5m reached\n"
