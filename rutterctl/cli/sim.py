@@ -172,7 +172,8 @@ def trigger(
 
     A state change (CONNECTION_NEEDS_UPDATE, CONNECTION_DISABLED, CONNECTION_UPDATED) happens
     to the connection, as when the merchant acts; other codes, unknown ones included, send
-    the webhook only.
+    the webhook only. It goes to the --webhook-url the simulator was started with (e.g.
+    `rutterctl listen`'s URL).
 
     \b
     Examples:
