@@ -166,6 +166,18 @@ def _diff(committed: Path, fresh: str, how: str) -> bool:
     return False
 
 
+def _screens() -> Any:
+    """scripts/screens.py (docs/screens/, the views at 80 columns), found beside this file
+    however this one was loaded (as a script, or by path in the tests)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("screens", Path(__file__).with_name("screens.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def check() -> int:
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
@@ -175,8 +187,7 @@ def check() -> int:
     readme = README.read_text(encoding="utf-8")
     ok &= _diff(README, with_reference(readme, reference()), "scripts/gen-reference")
     ok &= _diff(ROOT_HELP, root_help_module(), "scripts/gen-reference")
-    import screens  # scripts/screens.py: docs/screens/, the views at 80 columns
-
+    screens = _screens()
     for name, text in screens.screens().items():
         ok &= _diff(screens.SCREENS / name, text, "scripts/gen-screens")
     if ok:
@@ -202,9 +213,7 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(f"wrote {ROOT_HELP}\n")
         return 0
     if argv == ["screens"]:
-        import screens
-
-        for path in screens.write():
+        for path in _screens().write():
             sys.stdout.write(f"wrote {path}\n")
         return 0
     if argv == ["check"]:
