@@ -1,17 +1,21 @@
-"""Throughput and peak memory of `rutterctl fetch orders --all -o ndjson`, next to curl + jq.
+"""Throughput and peak memory of `rutterctl fetch orders --all -o ndjson`, against a baseline.
 
 Against `rutterctl sim serve` on 127.0.0.1 with one ready connection of N orders (10,000 and
-100,000 by default), in the same run: rutterctl, and the loop a user would otherwise write
-(curl for each page, jq to print the orders and to read `next_cursor`), with the same page
-`--limit` (the simulator's maximum, 500). Wall time, records/s, CPU seconds and peak RSS
-(`/usr/bin/time -f %M`: the largest resident set of the process and its children) are
-medians over --runs runs, alternating the two so that neither gets a warmer simulator.
+100,000 by default), in the same run: this rutterctl; the baseline, the same command from an
+earlier commit (`--baseline REV`, default the commit before numbers were kept exact and
+orjson came in: extracted with `git archive` and run from the same interpreter and
+dependencies); and, with --curl, the loop a user would otherwise write (curl for each page,
+jq to print the orders and to read `next_cursor`). The same page `--limit` for all (the
+simulator's maximum, 500). Wall time, records/s, CPU seconds and peak RSS (`/usr/bin/time -f
+%M`) are medians over --runs runs, alternating the cases (A B A B) so that none gets a warmer
+simulator. The outputs must agree byte for byte (the simulator's numbers are plain floats,
+which both write alike), else the bench stops.
 
-Targets (issue): rutterctl's throughput at least the curl + jq loop's; rutterctl's peak memory
-at 100,000 orders within 10% of its peak at 10,000.
+Targets (issues 10, 13): throughput at least 1.3x the baseline's at 100,000 orders; peak
+memory at 100,000 orders within 10% of the peak at 10,000.
 
-Run: python bench/fetch.py [--runs 3] [--sizes 10000,100000] [--limit 500]. Prints figures;
-asserts nothing.
+Run: python bench/fetch.py [--runs 3] [--sizes 10000,100000] [--limit 500] [--baseline REV]
+[--curl]. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 RUTTERCTL = str(BIN / "rutterctl")
 TIME = "/usr/bin/time"
+ROOT = Path(__file__).resolve().parent.parent
+# The last commit before issue 10's number-exact pages and orjson (today's fetch, for issue 13).
+BASELINE = "9830905"
 
 SCENARIO = """\
 [simulator]
@@ -141,25 +148,45 @@ def timed(argv: list[str], env: dict[str, str], out: Path) -> Sample:
     return Sample(seconds, float(user) + float(system), int(peak), records)
 
 
-def measure(orders: int, runs: int, limit: int, workdir: Path) -> dict[str, list[Sample]]:
+def extract(rev: str, workdir: Path) -> Path:
+    """The rutterctl package as of `rev`, in a directory to put first on PYTHONPATH."""
+    where = workdir / f"baseline-{rev}"
+    where.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "rutterctl"], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
+    return where
+
+
+def measure(
+    orders: int, runs: int, limit: int, workdir: Path, baseline: Path, curl: bool
+) -> dict[str, list[Sample]]:
     sim = start_simulator(orders, workdir)
     try:
         env = {**sim.env, "TOKEN": sim.token, "LIMIT": str(limit)}
+        args = ["fetch", "orders", sim.token, "--all", "-o", "ndjson", "--limit", str(limit)]
         cases = {
-            "rutterctl": [RUTTERCTL, "fetch", "orders", sim.token, "--all", "-o", "ndjson",
-                          "--limit", str(limit)],
-            "curl+jq": ["bash", "-c", CURL_JQ],
+            "rutterctl": ([RUTTERCTL, *args], env),
+            "baseline": ([sys.executable, "-m", "rutterctl", *args],
+                         {**env, "PYTHONPATH": str(baseline)}),
         }  # fmt: skip
-        for argv in cases.values():  # warm up: page cache, .pyc files, the connection cache
-            timed(argv, env, workdir / "warm.ndjson")
+        if curl:
+            cases["curl+jq"] = (["bash", "-c", CURL_JQ], env)
+        for name, (argv, case_env) in cases.items():  # warm up: page cache, .pyc, the cache
+            timed(argv, case_env, workdir / f"warm-{name}.ndjson")
+        same = (workdir / "warm-rutterctl.ndjson").read_bytes()
+        if same != (workdir / "warm-baseline.ndjson").read_bytes():
+            raise SystemExit("rutterctl and the baseline wrote different bytes")
         samples: dict[str, list[Sample]] = {name: [] for name in cases}
         for run in range(runs):
             order = list(cases) if run % 2 == 0 else list(reversed(cases))
             for name in order:
-                samples[name].append(timed(cases[name], env, workdir / f"{name}.ndjson"))
+                argv, case_env = cases[name]
+                samples[name].append(timed(argv, case_env, workdir / f"{name}.ndjson"))
         counts = {s.records for group in samples.values() for s in group}
         if len(counts) != 1:
-            raise SystemExit(f"the two fetches disagree on the number of records: {counts}")
+            raise SystemExit(f"the fetches disagree on the number of records: {counts}")
         return samples
     finally:
         sim.stop()
@@ -174,15 +201,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--limit", type=int, default=500, help="page size (simulator max 500)")
+    parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
+    parser.add_argument("--curl", action="store_true", help="also time a curl + jq loop")
     args = parser.parse_args()
-    for tool in (TIME, "curl", "jq"):
+    for tool in (TIME, "git", *(("curl", "jq") if args.curl else ())):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is needed")
     sizes = [int(size) for size in args.sizes.split(",")]
     results: dict[int, dict[str, list[Sample]]] = {}
     with tempfile.TemporaryDirectory(prefix="rutterctl-bench-") as tmp:
+        baseline = extract(args.baseline, Path(tmp))
         for orders in sizes:
-            results[orders] = measure(orders, args.runs, args.limit, Path(tmp))
+            results[orders] = measure(orders, args.runs, args.limit, Path(tmp), baseline, args.curl)
 
     print(
         f"{'orders':>8} {'tool':<10} {'records':>8} {'wall s':>7} {'records/s':>10} "
@@ -198,12 +228,17 @@ def main() -> None:
             )
     print()
     for orders, by_tool in results.items():
-        ours, theirs = by_tool["rutterctl"], by_tool["curl+jq"]
-        ratio = median(theirs, "seconds") / median(ours, "seconds")
-        verdict = "ok" if ratio >= 1 else "MISSED"
-        print(
-            f"{orders:>8} orders: throughput rutterctl / curl+jq = {ratio:.2f}x  (>= 1x {verdict})"
-        )
+        ours = by_tool["rutterctl"]
+        for other, target in (("baseline", 1.3), ("curl+jq", 1.0)):
+            if other not in by_tool:
+                continue
+            ratio = median(by_tool[other], "seconds") / median(ours, "seconds")
+            cpu = median(by_tool[other], "cpu") / median(ours, "cpu")
+            verdict = "ok" if ratio >= target else "MISSED"
+            print(
+                f"{orders:>8} orders: throughput rutterctl / {other} = {ratio:.2f}x "
+                f"(>= {target}x {verdict}); CPU {other} / rutterctl = {cpu:.2f}x"
+            )
     if len(sizes) >= 2:
         small, large = results[min(sizes)]["rutterctl"], results[max(sizes)]["rutterctl"]
         growth = median(large, "peak_kib") / median(small, "peak_kib")
@@ -213,8 +248,8 @@ def main() -> None:
             f"(<= 1.10x {verdict})"
         )
     print(
-        f"runs per case: {args.runs} (medians); page limit {args.limit}; "
-        f"python {sys.version.split()[0]}; cores {os.cpu_count()}"
+        f"runs per case: {args.runs} (medians); page limit {args.limit}; baseline "
+        f"{args.baseline}; python {sys.version.split()[0]}; cores {os.cpu_count()}"
     )
 
 
