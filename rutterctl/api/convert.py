@@ -80,7 +80,7 @@ def _batch(batch: Obj, position: int) -> models.Batch:
     progress = tuple(
         models.EntityProgress(
             name=name,
-            status=info.text("status", default="UNKNOWN") or "UNKNOWN",
+            status=info.text("status", default="UNKNOWN") or "",  # null: UNKNOWN; "" stays
             oldest=Timestamp.parse(info.text("oldest_batch_entity_date")),
             newest=Timestamp.parse(info.text("newest_batch_entity_date")),
         )

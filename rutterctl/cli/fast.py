@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
-from typing import TextIO
+
+# Not `typing.TYPE_CHECKING`: importing typing (and the re it imports) would cost --version
+# more than all the rest of it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import TextIO
 
 # click wraps help to min(terminal columns, 80) - 2; the generated text is that of 80 or more.
 HELP_COLUMNS = 80
