@@ -17,11 +17,14 @@ from typing import Any
 
 # Far above Rutter's largest page (a page of orders is a few MB at most).
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
-# Nesting and container counts no Rutter document comes near: a status document is ~8 deep, a
-# page of orders a few tens of thousands of objects. Past these, a document would cost more
-# memory than the body (hundreds of bytes per object) or recurse through every later step.
+# Shapes no Rutter document comes near: a status document is ~8 deep, a page of 500 orders
+# holds some 25,000 objects and arrays and 50,000 values. Past these, a document would cost
+# far more memory than its body (a small dict is ~250 bytes, a float or short string 30-60, so
+# a 32 MiB body of `[1.5,1.5,...` would be 8 million floats, 260 MB) or recurse through every
+# later step. Values are counted by their commas (an upper bound: commas in text count too).
 MAX_DEPTH = 64
-MAX_CONTAINERS = 1_000_000
+MAX_CONTAINERS = 200_000
+MAX_VALUES = 1_000_000
 # The encodings we can undo with a bound; only these are asked for (Accept-Encoding).
 ACCEPT_ENCODING = "gzip, deflate"
 
@@ -147,6 +150,8 @@ def parse_json(
     brackets = content.translate(None, _NOT_BRACKETS)
     if len(brackets) > 2 * MAX_CONTAINERS:
         return None, f"JSON with more than {MAX_CONTAINERS:,} objects and arrays"
+    if content.count(b",") >= MAX_VALUES:
+        return None, f"JSON with more than {MAX_VALUES:,} values"
     if len(brackets) > MAX_DEPTH and _deeper_than(content, brackets, MAX_DEPTH):
         return None, f"JSON nested more than {MAX_DEPTH} levels deep"
     try:

@@ -175,9 +175,24 @@ def deep_json(h: Handler, depth: int = 100_000) -> None:
     h.body(200, b"[" * depth + b"]" * depth)
 
 
-def many_objects(h: Handler, count: int = 2_000_000) -> None:
+def many_objects(h: Handler, count: int = 2_000_000, item: bytes = b"{}") -> None:
     """A list of two million empty objects: 6 MB of text, ~500 MB as Python objects."""
-    h.body(200, b"[" + b"{}," * (count - 1) + b"{}]")
+    h.body(200, b"[" + (item + b",") * (count - 1) + item + b"]")
+
+
+def objects_at_the_limit(h: Handler) -> None:
+    """Just under the object and value limits, strings in each: parsed, refused by shape."""
+    many_objects(h, 199_000, b'{"id":"order-1","name":"A name","ok":"yes","sku":"S-1"}')
+
+
+def floats_at_the_limit(h: Handler) -> None:
+    """Just under the value limit: 999,000 floats."""
+    many_objects(h, 999_000, b"1.5")
+
+
+def too_many_values(h: Handler) -> None:
+    """Eight million floats in 32 MB: ~260 MB as Python objects."""
+    many_objects(h, 8_000_000, b"1.5")
 
 
 def _chunk(h: Handler, data: bytes) -> None:

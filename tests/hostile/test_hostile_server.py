@@ -157,7 +157,8 @@ def test_the_fetch_table_escapes_control_sequences(rutter: HostileServer, tty: b
     ("behaviour", "why"),
     [
         (hostile.deep_json, "JSON nested more than 64 levels deep"),
-        (hostile.many_objects, "JSON with more than 1,000,000 objects and arrays"),
+        (hostile.many_objects, "JSON with more than 200,000 objects and arrays"),
+        (hostile.too_many_values, "JSON with more than 1,000,000 values"),
     ],
 )
 def test_json_too_deep_or_too_big_is_an_unreadable_body(
