@@ -14,7 +14,6 @@ Run: python bench/watch.py [--connections 1000] [--seconds 60]. Asserts nothing.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import resource
 import subprocess
@@ -25,7 +24,8 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fleet import BIN, SECRET, scenario, start_sim
+from check import environment
+from fleet import BIN, scenario, start_sim
 
 STATUS = re.compile(r"^debug: GET \S*/connections/status\?\S*access_token=\*+(\w{4})\S* -> (\d+)")
 
@@ -40,15 +40,7 @@ def main() -> None:
         root = Path(tmp)
         scenario(root / "fleet.toml", args.connections)
         sim, base_url = start_sim(root / "fleet.toml", f"{limit}/{window:g}s")
-        env = {
-            **os.environ,
-            "RUTTER_BASE_URL": base_url,
-            "RUTTER_CLIENT_ID": "rutterctl-sim",
-            "RUTTER_CLIENT_SECRET": SECRET,
-            "RUTTERCTL_CONFIG_DIR": str(root / "config"),
-            "RUTTERCTL_CACHE_DIR": str(root / "cache"),
-        }
-        env.pop("RUTTERCTL_RATE_LIMIT", None)
+        env = environment(base_url, root, None)  # default settings: 500/10s
         argv = [str(BIN / "rutterctl"), "--debug", "watch", "-o", "ndjson", "--interval", "10s"]
         argv += ["--timeout", f"{args.seconds}s"]
         stamps: list[float] = []

@@ -10,7 +10,7 @@ import typer
 
 from rutterctl.cli.connection_rows import StatusFilter
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import complete_connection
+from rutterctl.cli.options import ConnectionsArg, complete_until
 
 # Which failure a script should hear about first when several connections end differently.
 SEVERITY = (6, 5, 4, 3, 2, 1, 7, 0)
@@ -21,21 +21,13 @@ class WatchOutput(StrEnum):
     ndjson = "ndjson"
 
 
-def _opt(name: str, metavar: str | None, help: str, *short: str) -> Any:
-    return typer.Option(name, *short, metavar=metavar, help=help, show_default=False)
+def _opt(name: str, metavar: str | None, help: str, *short: str, **kw: Any) -> Any:
+    return typer.Option(name, *short, metavar=metavar, help=help, show_default=False, **kw)
 
 
 def watch(
     ctx: typer.Context,
-    connections: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[CONNECTION...]",
-            help="Aliases, connection ids or access tokens. Default: every connection.",
-            autocompletion=complete_connection,
-            show_default=False,
-        ),
-    ] = None,
+    connections: ConnectionsArg = None,
     status: Annotated[
         StatusFilter | None,
         typer.Option("--status", help="Without CONNECTION: only these (default: any)."),
@@ -66,7 +58,13 @@ def watch(
         ),
     ] = None,
     until: Annotated[
-        str | None, _opt("--until", "ready|historical", "Exit 0 once all are there.")
+        str | None,
+        _opt(
+            "--until",
+            "ready|historical",
+            "Exit 0 once all are there.",
+            autocompletion=complete_until,
+        ),
     ] = None,
     timeout: Annotated[str | None, _opt("--timeout", "DUR", "Stop after DUR: exit 124.")] = None,
 ) -> None:

@@ -3,6 +3,7 @@ single live status line on stderr that progress displays rewrite in place."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -52,3 +53,20 @@ class LiveLine:
             self.err.write("\n")
             self.err.flush()
             self.shown = False
+
+
+def ticking(
+    sleep: Callable[[float], None], tick: Callable[[], None], step: float = 1.0
+) -> Callable[[float], None]:
+    """`sleep`, in steps of at most `step` seconds with `tick()` after each: a live display's
+    ages and elapsed times move while its command waits."""
+
+    def stepped(seconds: float) -> None:
+        left = seconds
+        while left > 0:
+            pause = min(step, left)
+            sleep(pause)
+            left -= pause
+            tick()
+
+    return stepped

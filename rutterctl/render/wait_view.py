@@ -103,16 +103,11 @@ class Progress:
             return sleep
         clock = self.monotonic
 
-        def stepped(seconds: float) -> None:
-            left = seconds
-            while left > 0:
-                pause = min(step, left)
-                sleep(pause)
-                left -= pause
-                if self._latest:
-                    self._draw(clock() - self.started)
+        def tick() -> None:
+            if self._latest:
+                self._draw(clock() - self.started)
 
-        return stepped
+        return term.ticking(sleep, tick, step)
 
     def _draw(self, elapsed: float) -> None:
         events = sorted(self._latest.values(), key=lambda e: self.order.get(e.target.name, 0))

@@ -318,18 +318,11 @@ class LiveView:
         )
         self._live.update(picture, refresh=True)
 
-    def paced(self, sleep: Callable[[float], None], step: float = 1.0) -> Callable[[float], None]:
-        """`sleep` in steps of at most `step` seconds, redrawing after each: ages tick."""
+    def paced(self, sleep: Callable[[float], None]) -> Callable[[float], None]:
+        """`sleep`, redrawn every second: ages tick while the scheduler waits."""
+        from rutterctl.render import term
 
-        def stepped(seconds: float) -> None:
-            left = seconds
-            while left > 0:
-                pause = min(step, left)
-                sleep(pause)
-                left -= pause
-                self.draw(force=True)
-
-        return stepped
+        return term.ticking(sleep, lambda: self.draw(force=True))
 
     def stop(self) -> None:
         if self._live is not None:
