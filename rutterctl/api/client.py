@@ -255,6 +255,7 @@ class RutterClient:
                     None if whole else response.headers.get("content-encoding"),
                     limit=self.config.max_body,
                     expired=lambda: clock() >= deadline,
+                    declared=None if whole else response.headers.get("content-length"),
                 )
         except limits.Undecodable as exc:
             content, undecodable = None, str(exc)

@@ -47,8 +47,12 @@ def read_bounded(
     *,
     limit: int,
     expired: Callable[[], bool],
+    declared: str | None = None,
 ) -> bytes:
-    """The decoded body from raw network chunks, raising as soon as a bound is passed."""
+    """The decoded body from raw network chunks, raising as soon as a bound is passed (before
+    reading anything when an unencoded body's Content-Length, `declared`, is already past it)."""
+    if not content_encoding and declared and declared.isdigit() and int(declared) > limit:
+        raise TooLarge()
     decode = _decoder(content_encoding, limit)
     parts: list[bytes] = []
     size = 0
