@@ -146,3 +146,17 @@ def test_config_set_range_checks_the_new_values(key: str, value: str) -> None:
     result = invoke(["config", "set", key, value])
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: ")
+
+
+def test_a_plain_body_is_cut_while_reading_and_a_declared_length_up_front() -> None:
+    chunks = _chunks(b"x" * 500, 100)
+    with pytest.raises(limits.TooLarge):
+        limits.read_bounded(chunks, None, limit=250, expired=_never)
+    assert next(chunks) == b"x" * 100  # stopped at the third chunk, not drained
+
+    def unread() -> Iterator[bytes]:
+        raise AssertionError("read although Content-Length said too much")
+        yield b""
+
+    with pytest.raises(limits.TooLarge):
+        limits.read_bounded(unread(), None, limit=250, expired=_never, declared="251")
