@@ -90,13 +90,13 @@ class RutterClient:
                 f"refusing to send credentials over plain http to {parts.hostname}",
                 hint="use an https:// base URL; plain http is only allowed to a loopback address",
             )
-        for name, value in (("X-Rutter-Version", config.api_version),):
-            if not value.isprintable():
-                raise UsageError(
-                    f"the {name} header value {value!r} holds control characters",
-                    hint="set RUTTER_API_VERSION (or the profile's api_version) to a date "
-                    "like 2023-03-14",
-                )
+        if not config.api_version.isprintable():  # CR/LF would split the header
+            raise UsageError(
+                f"the X-Rutter-Version header value {config.api_version!r} holds control "
+                "characters",
+                hint="set RUTTER_API_VERSION (or the profile's api_version) to a date "
+                "like 2023-03-14",
+            )
         if config.client_id and config.client_secret is not None:
             register_credentials(config.client_id, config.client_secret.reveal())
         if transport is None:
