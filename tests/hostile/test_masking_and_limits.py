@@ -160,3 +160,12 @@ def test_a_plain_body_is_cut_while_reading_and_a_declared_length_up_front() -> N
 
     with pytest.raises(limits.TooLarge):
         limits.read_bounded(unread(), None, limit=250, expired=_never, declared="251")
+
+
+def test_the_client_refuses_a_header_value_with_control_characters() -> None:
+    from rutterctl.api.client import ClientConfig, RutterClient
+    from rutterctl.errors import UsageError
+
+    config = ClientConfig("http://127.0.0.1:9/versioned", "2023-03-14\r\nX-Evil: 1", None, None)
+    with pytest.raises(UsageError, match="X-Rutter-Version header value"):
+        RutterClient(config)
