@@ -3,7 +3,7 @@
 A sliding-window log of slots: a request may start when fewer than `limit` slots are taken.
 Two rules keep the count on the safe side of the server's:
 
-- A slot is held from the moment its request starts until `window` (plus a 1% margin) after
+- A slot is held from the moment its request starts until `window` (plus a 0.5% margin) after
   its response is complete, not after it was sent. Rutter counts a request when it *arrives*,
   which is some time after we send it; its arrival is always before our reading of the
   answer, so counting from completion can never be early. Counting from the send, a fleet
@@ -33,7 +33,9 @@ R = TypeVar("R")
 # of that process started at `instant` is still in flight.
 Slot = list[float]
 
-MARGIN = 0.01  # of the window, on top of it: the server's clock and ours need not tick alike
+# Of the window, on top of it (50 ms of 10 s): the server may stamp arrivals coarsely, and its
+# clock and ours need not tick alike. Small: every window of a fleet pays it once.
+MARGIN = 0.005
 IN_FLIGHT_POLL = 0.05  # seconds between looks while every slot is held by a request in flight
 MAX_IN_FLIGHT = 300.0  # an in-flight slot older than this is a lost request: counted as done
 

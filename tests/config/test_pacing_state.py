@@ -37,10 +37,10 @@ def test_slots_taken_by_one_pacer_are_seen_by_the_next(tmp_path: Path) -> None:
             pass
     second = pacer(clock, FileSlots(path))  # another command, later, same organisation
     with second.request() as ticket:
-        assert ticket.waited == pytest.approx(10.1)
+        assert ticket.waited == pytest.approx(10.05)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     doc = json.loads(path.read_text())
-    assert doc == {"version": 1, "slots": [[1010.1, 0, 0]]}  # the first three have expired
+    assert doc == {"version": 1, "slots": [[1010.05, 0, 0]]}  # the first three have expired
 
 
 def test_slots_of_another_process_count(tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_slots_of_another_process_count(tmp_path: Path) -> None:
         p._sleep = sleep
         p.acquire()
         assert waits[:2] == [0.05, 0.05]  # its request was in flight: polled
-        assert sum(waits[2:]) == pytest.approx(10.1)  # then counted as answered when it ended
+        assert sum(waits[2:]) == pytest.approx(10.05)  # then counted as answered when it ended
     finally:
         child.kill()
         child.wait(timeout=30)
@@ -104,5 +104,5 @@ def test_a_cache_path_that_is_a_file_paces_this_process_alone(tmp_path: Path) ->
     with p.request():
         pass
     with p.request() as ticket:
-        assert ticket.waited == pytest.approx(10.1)
+        assert ticket.waited == pytest.approx(10.05)
     assert len(traced) == 1 and "pacing shared with no other process" in traced[0]

@@ -177,8 +177,8 @@ def test_rate_limit_setting_paces_the_cli() -> None:
     result = invoke(["status", builders.CONNECTION_ID], transport=rutter.transport, env=env)
     assert result.exit_code == 0, result.stderr
     assert len(rutter.requests) == 3
-    # The third request waited for the window (10 s after the first answer, plus its 1%).
-    assert result.clock.sleeps == [pytest.approx(10.1)]
+    # The third request waited for the window (10 s after the first answer, plus its 0.5%).
+    assert result.clock.sleeps == [pytest.approx(10.05)]
 
 
 @pytest.mark.parametrize(
