@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from rutterctl.cli import hints
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import complete_connection, complete_until
 
@@ -144,7 +145,9 @@ def wait_ready(
     codes = [int(exit_code_for(r.error)) if r.error else 0 for r in results]
     for result in results:
         if result.error is not None:
-            deps.warn(wait_view.error_line(result))
+            # Printed here, not by the error boundary: its hint names the profile likewise.
+            line = wait_view.error_line(result)
+            deps.warn(hints.with_profile(line, deps.profile_settings().profile))
     if output is WaitOutput.json:
         jsonout.write_json(wait_view.json_documents(results), deps.out)
     elif output is WaitOutput.ndjson:

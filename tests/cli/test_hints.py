@@ -104,3 +104,12 @@ def test_the_resume_cursor_is_shell_quoted() -> None:
     result = invoke(["fetch", "orders", CONNECTION_ID, "-o", "ndjson"], transport=rutter.transport)
     assert result.exit_code == 0, result.stderr
     assert "--cursor 'eu elit aliquip'" in result.stderr
+
+
+def test_wait_ready_error_hints_name_the_profile() -> None:
+    assert invoke(["config", "set", "--profile", "prod", "environment", "sandbox"]).exit_code == 0
+    rutter = fake_rutter(respond(401, error_body("INVALID_CREDENTIALS", error_type="AUTH")))
+    _alias_acme(rutter, "--profile", "prod")
+    result = invoke(["--profile", "prod", "wait-ready", "acme"], transport=rutter.transport)
+    assert result.exit_code == 4, result.stderr
+    assert "`rutterctl --profile prod auth status`" in result.stderr
