@@ -91,10 +91,14 @@ class RutterGroup(TyperGroup):
         completion_classes = sys.modules.get("typer._completion_classes")
         if completion_classes is not None:
             completion_classes._sanitize_help_text = str  # type: ignore[attr-defined]
+        from typer._click.utils import make_default_short_help  # what click shows there
         from typer.core import CompletionItem  # type: ignore[attr-defined]  # click's, vendored
 
         names = [name for name in COMMANDS if name.startswith(incomplete)]
-        items = [CompletionItem(name, help=_short_help(name, 45)) for name in names]
+        items = [
+            CompletionItem(name, help=make_default_short_help(SUMMARIES.get(name) or summary(name)))
+            for name in names
+        ]
         return items + super(TyperGroup, self).shell_complete(ctx, incomplete)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
