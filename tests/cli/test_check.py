@@ -284,3 +284,10 @@ def test_an_organisation_without_connections_passes_with_a_warning() -> None:
     assert doc["connections"] == []
     assert (doc["summary"]["checked"], doc["summary"]["exit_code"]) == (0, 0)
     assert "no connections to check" in result.stderr
+
+
+def test_progress_on_a_terminal_is_one_live_line_on_stderr() -> None:
+    result = run(Fleet(HEALTHY, STALE, DISABLED), "-o", "ndjson", tty=True)
+    assert "\r\x1b[2Kchecked 1 of 3: " in result.stderr
+    assert result.stderr.endswith("\r\x1b[2K")  # cleared before the command ends
+    assert run(Fleet(HEALTHY), "-o", "ndjson").stderr == ""  # none when piped

@@ -127,3 +127,14 @@ def test_a_thousand_connections(launch: Callable[..., RunningSim], tmp_path: Pat
     )
     [suite] = list(junitparser.JUnitXml.fromfile(str(report)))
     assert (suite.tests, suite.failures, suite.errors) == (1000, 20, 0)
+
+
+def test_the_simulator_job_of_docs_ci_is_green(
+    launch: Callable[..., RunningSim], tmp_path: Path
+) -> None:
+    sim = launch("--start", now(), "--scenario", "small")  # as docs/ci.md starts it
+    report = tmp_path / "rutter-check.xml"
+    result = sim.run("check", "--report", str(report))
+    assert result.returncode == 0, result.stderr
+    [suite] = list(junitparser.JUnitXml.fromfile(str(report)))
+    assert (suite.tests, suite.failures, suite.errors) == (1, 0, 0)
