@@ -24,10 +24,12 @@ SUFFIXES |= {".md": "markdown", ".markdown": "markdown"}
 
 
 def report_format(path: Path, given: Any) -> str:
-    """`--report FILE`: the format -o names (the terminal gets the table), else FILE's own."""
+    """`--report FILE`: the format -o names (the terminal gets the table), else FILE's own;
+    checked before any request, like the place it will be written to."""
     from rutterctl.errors import UsageError
 
     fmt = SUFFIXES.get(path.suffix.lower())
+    check_writable(path)
     if given is not None and given.value != "table":
         if fmt is not None and fmt != given.value:
             raise UsageError(
@@ -101,14 +103,33 @@ def _writer(fmt: str, out: Any, deps: Deps, show_all: bool) -> Sink:
     )
 
 
-def _append(path: Path, text: str) -> None:
-    from rutterctl.errors import UsageError
-
+def _append(deps: Deps, path: Path, text: str) -> None:
+    """The job summary is a nicety: a file that cannot be written is warned about, and the
+    exit code stays the check's."""
     try:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        raise UsageError(f"GITHUB_STEP_SUMMARY {path}: cannot write: {exc.strerror}") from None
+        deps.warn(f"warning: GITHUB_STEP_SUMMARY {path}: cannot append: {exc.strerror}")
+
+
+def check_writable(path: Path) -> None:
+    """Before a check that may take minutes, not after it: the report's place can be written."""
+    import os
+
+    from rutterctl.errors import UsageError
+
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"--report {path} is a directory", hint="name a file")
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent  # write_atomic creates the missing directories
+    if not parent.is_dir():
+        raise UsageError(
+            f"--report {path}: {parent} is not a directory", hint="choose another FILE"
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"--report {path}: {parent} is not writable", hint="choose another FILE")
 
 
 def sinks(
@@ -131,7 +152,7 @@ def sinks(
         summary_file = deps.environ.get("GITHUB_STEP_SUMMARY")
         if summary_file:
             step = Path(summary_file)
-            chosen.append(SpoolSink(markdown.MarkdownSink, lambda text: _append(step, text)))
+            chosen.append(SpoolSink(markdown.MarkdownSink, lambda text: _append(deps, step, text)))
     return chosen
 
 

@@ -291,3 +291,23 @@ def test_progress_on_a_terminal_is_one_live_line_on_stderr() -> None:
     assert "\r\x1b[2Kchecked 1 of 3: " in result.stderr
     assert result.stderr.endswith("\r\x1b[2K")  # cleared before the command ends
     assert run(Fleet(HEALTHY), "-o", "ndjson").stderr == ""  # none when piped
+
+
+def test_an_unwritable_report_is_refused_before_any_request(tmp_path: Path) -> None:
+    fleet = Fleet(HEALTHY)
+    result = run(fleet, "--report", str(tmp_path))
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+    afile = tmp_path / "notes.txt"
+    afile.write_text("")
+    result = run(fleet, "--report", str(afile / "deeper" / "check.xml"))
+    assert result.exit_code == 2 and "is not a directory" in result.stderr
+    assert fleet.status_calls == 0
+
+
+def test_a_step_summary_that_cannot_be_written_is_a_warning_not_a_failure(
+    tmp_path: Path,
+) -> None:
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "dir" / "x")}
+    result = run(Fleet(HEALTHY), env=env)
+    assert result.exit_code == 0
+    assert "warning: GITHUB_STEP_SUMMARY" in result.stderr
