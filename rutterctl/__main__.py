@@ -18,9 +18,13 @@ def main() -> None:
     # SIGTERM (timeout, CI cancellation, docker stop) and SIGHUP end a run like Ctrl-C:
     # pages finished or dropped whole, files closed and valid, exit 128 + the signal.
     interrupts.install()
-    from rutterctl.cli.app import run
+    try:
+        from rutterctl.cli.app import run
 
-    run()
+        run()
+    except KeyboardInterrupt as exc:  # before the CLI's own boundary (still importing it)
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(128 + getattr(exc, "signum", 2)) from None
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,7 +14,9 @@ from rutterctl.cli.options import ConnectionArg, complete_entity, shown_name
 from rutterctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from rutterctl.render.outfile import Direct, FileOutput, Stream, Target
+    from rutterctl.domain.fetch import Fetch
+    from rutterctl.render.outfile import Direct, FileOutput, Stream
+    from rutterctl.render.records import RecordWriter
 
 WHEN = "ISO date or date-time (UTC unless it has an offset), or an age: 30m, 12h, 7d, 2w."
 WhenOpt = Annotated[str | None, typer.Option(metavar="WHEN", help=WHEN, show_default=False)]
@@ -126,23 +128,29 @@ def fetch(
         deps.warn("warning: the connection is not ready: with --force the data may be incomplete")
     query = {"entity": entity, "connection": resolved.connection_id, "force": force, **when}
     query["base_url"] = deps.settings().base_url
-    out = _open(deps, where, query, fmt.value, filters, resume=resume, append=append)
-    pages = HttpPages(deps.client(), PageQuery(entity, resolved.access_token, force, out.filters))
-    start = out.last.position if isinstance(out, outfile.FileOutput) and out.last else None
-    job = Fetch(
-        pages,
-        cursor=start.cursor if start else cursor,
-        follow=all_pages,
-        limit=limit,
-        max_records=max_records,
-        skip=start.skip if start else 0,
-    )
     progress = records.Progress(deps.err, live=deps.err_is_tty, monotonic=deps.monotonic)
-    tty = where is None and deps.out_is_tty
-    writer = records.make_writer(
-        fmt.value, out.out, entity, tty=tty, color=deps.color, columns=out.columns,
-        warn=deps.warn, before=out.before,
-    )  # fmt: skip
+    client = deps.client()
+
+    def start() -> tuple[Stream | Direct | FileOutput, Fetch, RecordWriter]:
+        out = fetch_run.open_output(
+            deps, where, query, fmt.value, filters, resume=resume, append=append
+        )
+        pages = HttpPages(client, PageQuery(entity, resolved.access_token, force, out.filters))
+        at = out.last.position if out.last is not None else None
+        job = Fetch(
+            pages,
+            cursor=at.cursor if at else cursor,
+            follow=all_pages,
+            limit=limit,
+            max_records=max_records,
+            skip=at.skip if at else 0,
+        )
+        writer = records.make_writer(
+            fmt.value, out.out, entity, tty=where is None and deps.out_is_tty, color=deps.color,
+            columns=out.columns, warn=deps.warn, before=out.before,
+        )  # fmt: skip
+        return out, job, writer
+
     # Hints name the connection as typed, and a needs-update error the merchant's link_url.
     named = hints.naming(
         shown_name(connection, resolved),
@@ -150,7 +158,7 @@ def fetch(
     )
     try:
         with named:
-            outcome = fetch_run.run(job, writer, out, progress, force=force)
+            outcome, out, job = fetch_run.run(start, progress, force=force)
     except BrokenPipeError:  # the reader went away (`| head`): it has what it wanted
         records.silence(deps.out)
         return
@@ -159,24 +167,3 @@ def fetch(
     note = continuation_note(outcome, max_records, in_file=out.checkpointed)
     if note is not None:
         deps.warn(note)
-
-
-def _open(
-    deps: Deps,
-    where: Target | None,
-    query: dict[str, Any],
-    fmt: str,
-    filters: dict[str, int],
-    *,
-    resume: bool,
-    append: bool,
-) -> Stream | Direct | FileOutput:
-    from rutterctl.render import outfile
-
-    if where is None:
-        return outfile.Stream(deps.out, filters)
-    if where.direct:
-        return outfile.Direct(where, filters)
-    return outfile.FileOutput(
-        where, query=query, fmt=fmt, filters=filters, resume=resume, append=append, warn=deps.warn
-    )

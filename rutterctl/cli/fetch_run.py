@@ -3,15 +3,17 @@ made valid whatever stops the run, and the one line that says how to go on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rutterctl import interrupts
 from rutterctl.errors import RutterctlError, UsageError
 
 if TYPE_CHECKING:
+    from rutterctl.cli.deps import Deps
     from rutterctl.domain.fetch import Fetch, Outcome, Page, Position
-    from rutterctl.render.outfile import Direct, FileOutput, Stream
+    from rutterctl.render.outfile import Direct, FileOutput, Stream, Target
     from rutterctl.render.records import Progress, RecordWriter
 
     Output = Stream | Direct | FileOutput
@@ -27,11 +29,28 @@ class Written:
 
 
 def run(
-    job: Fetch, writer: RecordWriter, out: Output, progress: Progress, *, force: bool
-) -> Outcome:
+    start: Callable[[], tuple[Output, Fetch, RecordWriter]], progress: Progress, *, force: bool
+) -> tuple[Outcome, Output, Fetch]:
+    """Open the output and run the fetch (`start` does both); whatever stops it, the output
+    is left valid. Signals are held while the output opens: a FILE cut back to its checkpoint
+    is always either closed again or written on."""
     from rutterctl.domain.fetch import Outcome, Position
 
-    resumed = getattr(out, "last", None)
+    opened: tuple[Output, Fetch, RecordWriter] | None = None
+    try:
+        with interrupts.deferred():
+            opened = start()
+    except BaseException:
+        if opened is None:
+            raise  # nothing was opened, or opening failed: nothing to make valid
+        out, job, writer = opened
+        written = Written(out.last.position if out.last is not None else Position(job.cursor))
+        with interrupts.deferred():
+            out.abort(writer, out.last is not None)
+            interrupts.discard()
+        raise
+    out, job, writer = opened
+    resumed = out.last
     written = Written(resumed.position if resumed is not None else Position(job.cursor))
 
     def sink(page: Page, position: Position) -> None:
@@ -52,7 +71,7 @@ def run(
         progress.clear()  # the table's footer, printed at close, starts on a clean line
         with interrupts.deferred():
             out.finish(writer, written.position)
-        return outcome
+        return outcome, out, job
     except BaseException as exc:  # noqa: BLE001 - every stop leaves the output valid
         progress.clear()
         raise _stopped(exc, job, writer, out, written, started_from, force) from None
@@ -73,7 +92,7 @@ def _stopped(
     from rutterctl.domain.fetch import failure_hint, resume_words
     from rutterctl.render.outfile import write_error
 
-    wrote = written.pages > 0 or getattr(out, "last", None) is not None
+    wrote = written.pages > 0 or out.last is not None
     with interrupts.deferred():
         try:
             if not isinstance(exc, BrokenPipeError):
@@ -106,3 +125,25 @@ def _stopped(
         stop.message = f"interrupted by {stop.name}: {how}"
         return stop
     return exc
+
+
+def open_output(
+    deps: Deps,
+    where: Target | None,
+    query: dict[str, Any],
+    fmt: str,
+    filters: dict[str, int],
+    *,
+    resume: bool,
+    append: bool,
+) -> Stream | Direct | FileOutput:
+    """Where this fetch writes: stdout, a special file, or a regular FILE with a checkpoint."""
+    from rutterctl.render import outfile
+
+    if where is None:
+        return outfile.Stream(deps.out, filters)
+    if where.direct:
+        return outfile.Direct(where, filters)
+    return outfile.FileOutput(
+        where, query=query, fmt=fmt, filters=filters, resume=resume, append=append, warn=deps.warn
+    )

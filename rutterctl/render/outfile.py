@@ -201,10 +201,11 @@ class Direct:
 
 def _stale_temps(real: Path, keep: Path | None) -> None:
     """Remove this FILE's temporary files that no process holds (left by SIGKILL)."""
-    prefix = f".{real.name}."
+    # The data's own (`.FILE.x.tmp`) and the checkpoint's (`..FILE.checkpoint.x.tmp`).
+    prefixes = (f".{real.name}.", f".{checkpoint_path(real).name}.")
     with contextlib.suppress(OSError):
         for entry in os.scandir(real.parent):
-            if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            if not (entry.name.startswith(prefixes) and entry.name.endswith(".tmp")):
                 continue
             if keep is not None and entry.name == keep.name:
                 continue
