@@ -147,6 +147,8 @@ def _session(
     until: str | None,
     mode: ListenOutput,
 ) -> ListenSession:
+    import shutil
+
     from rutterctl.cli.webhooks import receiver_for
     from rutterctl.domain.listen import ListenSession
     from rutterctl.render.jsonout import dumps_line
@@ -157,11 +159,14 @@ def _session(
     receiver = receiver_for(deps, events=codes, connection=connection)
     forward = forwarder.forward if forwarder is not None else None
 
+    # On a terminal the event lines keep to its width; piped, each event is one line.
+    width = shutil.get_terminal_size().columns if deps.out_is_tty else None
+
     def report(delivery: Delivery, outcome: ForwardOutcome | None) -> None:
         if mode is ListenOutput.ndjson:
             deps.out.write(dumps_line(delivery_doc(delivery, outcome)))
         else:
-            deps.out.write(delivery_line(delivery, outcome) + "\n")
+            deps.out.write(delivery_line(delivery, outcome, width) + "\n")
         deps.out.flush()
 
     return ListenSession(receiver, report, forward, until.strip().upper() if until else None)

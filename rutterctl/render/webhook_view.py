@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from rutterctl.domain.signature import Verdict
 from rutterctl.domain.webhooks import Delivery, ForwardOutcome, WebhookEvent
+from rutterctl.render import layout
 from rutterctl.render.plain import printable, write_pairs
 from rutterctl.render.timefmt import rfc3339
 from rutterctl.secrets import mask, register
@@ -38,8 +39,11 @@ def extras(event: WebhookEvent, *, store_shown: bool = False) -> list[str]:
         ]
         shown.append("entities " + (", ".join(parts) or "none"))
     for key in ("update_url",) if store_shown else ("update_url", "store_unique_id"):
-        if key in event.extra:
-            shown.append(f"{key}={_short(event.extra[key])}")
+        value = event.extra.get(key)
+        if isinstance(value, str) and key == "update_url":
+            shown.append(f"{key} {value}")  # a URL is sent to the merchant: never cut
+        elif key in event.extra:
+            shown.append(f"{key}={_short(value)}")
     documented = {"entities_included_to_time_range", "update_url", "store_unique_id"}
     others = [k for k in event.extra if k not in documented]
     if others:
@@ -47,19 +51,22 @@ def extras(event: WebhookEvent, *, store_shown: bool = False) -> list[str]:
     return shown
 
 
-def delivery_line(delivery: Delivery, forward: ForwardOutcome | None) -> str:
-    """One line: time, code, connection id, store, answer, then what else there is to say."""
+def delivery_line(
+    delivery: Delivery, forward: ForwardOutcome | None, width: int | None = None
+) -> str:
+    """One line: time, code, connection id, store, answer, then what else there is to say.
+
+    With a terminal's `width` (render/layout.py's rule) a line that would not fit keeps the
+    time (as HH:MM:SSZ), code, connection id and answer whole on its first line, and the store
+    and notes wrap at words on indented lines below; piped, it is always one line."""
     event = delivery.event
     code = (event.code or "(no code)") if event else "-"
     if event is not None and not event.known and event.code:
         code += " (unknown code)"
-    cells = [
-        rfc3339(delivery.received_at),
-        code,
-        (event.connection_id if event else None) or "-",
-        delivery.store or "-",
-        str(delivery.status),
-    ]
+    when = rfc3339(delivery.received_at)
+    ident = (event.connection_id if event else None) or "-"
+    store = delivery.store or "-"
+    cells = [when, code, ident, store, str(delivery.status)]
     notes = []
     if delivery.error:
         notes.append(delivery.error)
@@ -71,7 +78,17 @@ def delivery_line(delivery: Delivery, forward: ForwardOutcome | None) -> str:
         notes += extras(event, store_shown=True)
     if forward is not None:
         notes.append(f"-> {forward.status if forward.status else forward.error}")
-    return printable("  ".join([*cells, "; ".join(notes)] if notes else cells))
+    line = printable("  ".join([*cells, "; ".join(notes)] if notes else cells))
+    if width is None or layout.cells(line) < width:
+        return line
+    first = printable("  ".join([when[11:], code, ident, str(delivery.status)]))
+    # URLs go whole on lines of their own, after the notes that wrap at words.
+    urls = [n.split(" ", 1)[1] for n in notes if n.startswith("update_url ")]
+    words = [n if not n.startswith("update_url ") else "update_url below" for n in notes]
+    rest = printable("; ".join([f"store {store}", *words] if store != "-" else words))
+    indent = "    "
+    below = layout.wrap_words(rest, max(width - 1 - len(indent), 20)) if rest else []
+    return "\n".join([first, *(indent + t for t in below), *(printable(u) for u in urls)])
 
 
 def delivery_doc(delivery: Delivery, forward: ForwardOutcome | None) -> dict[str, Any]:

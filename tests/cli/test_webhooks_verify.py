@@ -54,7 +54,7 @@ def test_a_valid_saved_payload(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert "CONNECTION_NEEDS_UPDATE (CONNECTION)" in result.stdout
-    assert "update_url=https://link.example/fix" in result.stdout
+    assert "update_url https://link.example/fix" in result.stdout
     assert "valid, checked with the secret of profile default" in result.stdout
     assert CLIENT_SECRET not in result.stdout + result.stderr
 
