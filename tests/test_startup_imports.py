@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rutterctl.cli.app import COMMANDS
+from rutterctl.cli.commands import COMMANDS
 
 from tests.e2e.conftest import RunningSim, start_sim
 
