@@ -124,14 +124,14 @@ def watch(
     pace = watch_view.every(watcher.effective_interval(fleet, len(watched)))
     header = f"watching {len(watched)} · every {pace} · {deps.context_label()}"
     view = None
-    if output is WatchOutput.table and deps.out_is_tty:
-        view = watch_view.LiveView(deps.out, deps.color, header, deps.now, deps.monotonic)
-        view.capture_stderr = deps.err_is_tty  # a retry warning then prints above the table
-        view.attach(watcher, watched, fleet)
-    else:
-        watcher.on_change = watch_view.NdjsonSink(deps.out)
-        deps.warn(f"{header}; one JSON line per change on stdout")
-    try:
+    try:  # from the first frame on: a signal at any point restores the terminal
+        if output is WatchOutput.table and deps.out_is_tty:
+            view = watch_view.LiveView(deps.out, deps.color, header, deps.now, deps.monotonic)
+            view.capture_stderr = deps.err_is_tty  # a retry warning then prints above it
+            view.attach(watcher, watched, fleet)
+        else:
+            watcher.on_change = watch_view.NdjsonSink(deps.out)
+            deps.warn(f"{header}; one JSON line per change on stdout")
         finished = watcher.run(watched, fleet)
     finally:
         if view is not None:

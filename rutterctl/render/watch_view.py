@@ -325,7 +325,13 @@ class LiveView:
         return term.ticking(sleep, lambda: self.draw(force=True))
 
     def stop(self) -> None:
-        if self._live is not None:
+        """The last frame (it stays as the summary), then the cursor and terminal restored."""
+        live, self._live = self._live, None
+        if live is None:
+            return
+        try:
+            self._live = live
             self.draw(force=True)
-            self._live.stop()
+        finally:
             self._live = None
+            live.stop()

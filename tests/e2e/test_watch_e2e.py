@@ -102,13 +102,15 @@ def test_the_live_table_in_a_terminal(launch: Callable[..., RunningSim], columns
     assert "Traceback" not in text
 
 
-def test_sigterm_restores_the_terminal(launch: Callable[..., RunningSim]) -> None:
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_restores_the_terminal(
+    launch: Callable[..., RunningSim], signum: int, code: int
+) -> None:
     sim = launch()
     term = Terminal(sim, ["watch", "--interval", "0.5"], 100)
     term.pump(lambda: term.shows("connection"))
-    term.process.send_signal(signal.SIGTERM)
-    code = term.finish()
-    assert code == 143
+    term.process.send_signal(signum)
+    assert term.finish() == code
     tail = term.raw[term.raw.rindex(b"connection") :]
     assert b"\x1b[?25h" in tail  # the cursor rich hid is shown again
     assert "Traceback" not in term.raw.decode(errors="replace")
