@@ -150,3 +150,11 @@ def test_a_thousand_connections_are_polled_under_the_budget() -> None:
     # two polls at most each, where 1 s would make about 30.
     assert max(counting.polls.values()) <= 2
     assert sum(e["event"] == "stage_changed" for e in lines(result)) == 1000
+
+
+def test_status_narrows_the_listing() -> None:
+    sim, clock = clocked("fleet")
+    result = watch(sim, clock, "--status", "not_ready", "--until", "ready", "-o", "ndjson")
+    assert result.exit_code == 0, result.stderr
+    assert {e["connection"] for e in lines(result)} == {sim.get("acme-initial").id}
+    assert "watching 1 · every 10s" in result.stderr

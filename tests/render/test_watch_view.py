@@ -92,3 +92,14 @@ def test_compact_forms() -> None:
     assert [age(s) for s in (5, 125, 3900, 90000)] == ["5s", "2m", "1h05m", "1d01h"]
     assert [compact(n) for n in (40, 1200, 2_500_000)] == ["40", "1.2k", "2.5M"]
     assert bar(0, 0) == "-" and bar(3, 3) == "3/3 ██████" and bar(1, 3) == "1/3 ██░░░░"
+
+
+def test_stages_are_coloured_and_a_stall_stands_out() -> None:
+    watched, _ = fleet(n_ongoing=1)
+    out = io.StringIO()
+    console = Console(file=out, width=140, force_terminal=True, color_system="standard")
+    now = FIXED_NOW + timedelta(minutes=11)
+    console.print(frame(watched, [], now, width=140, height=40, header="watching"))
+    text = out.getvalue()
+    assert "\x1b[1;7;31mSTALLED" in text  # bold, reverse, red
+    assert "\x1b[36mINITIAL_SYNC" in text and "\x1b[32mONGOING_SYNC" in text
