@@ -7,8 +7,8 @@ is one, from None), `batch_completed`, `entity_ready`, `progress` (counts, dates
 `stalled` / `resumed`, and `error` (a poll failed, or, with `to` None, reads again). The
 interval never asks more of the organisation's budget than the fleet scheduler allows for
 the fleet's size. With a condition (`--until`), a connection that reaches it, needs an
-update or is disabled is done; the run ends when all are done. Pure: clock, sleep and
-fetch are injected.
+update or is disabled is done; the run ends when all are done. Pure: the clock and the
+fetch are injected, and the fleet (with its own injected sleep) does the waiting.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from rutterctl.domain.fleet import DEFAULT_WORKERS, DeadlineReached, Done, Fleet, Target
+from rutterctl.domain.fleet import DeadlineReached, Done, Fleet, Target
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.stall import Reading, Snapshot, StallPolicy, StallTracker
 from rutterctl.domain.status import StatusReport
@@ -185,7 +185,6 @@ class Watcher:
     until: Condition | None = None
     on_change: Callable[[Change], None] = lambda _change: None
     on_poll: Callable[[Watched], None] = lambda _watched: None
-    workers: int = DEFAULT_WORKERS
 
     def targets(self, targets: Sequence[Target]) -> list[Watched]:
         return [Watched(t, StallTracker(self.policy)) for t in targets]
