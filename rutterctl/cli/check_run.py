@@ -90,7 +90,8 @@ def _writer(fmt: str, out: Any, deps: Deps, show_all: bool) -> Sink:
     if fmt == "ndjson":
         return check_view.NdjsonSink(out)
     if fmt == "junit":
-        return junit.JunitSink(out, timestamp=deps.now().strftime("%Y-%m-%dT%H:%M:%S"))
+        stamp = deps.now().strftime("%Y-%m-%dT%H:%M:%S")
+        return junit.JunitSink(out, timestamp=stamp, monotonic=deps.monotonic)
     if fmt == "markdown":
         return markdown.MarkdownSink(out)
     return check_view.TableSink(

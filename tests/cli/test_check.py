@@ -86,7 +86,8 @@ def test_policy_options_move_findings_between_fail_warn_and_ignored() -> None:
     result = run(fleet, "--warn-on", "none", "--fail-on", "none", "-o", "json")
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    stale = doc["connections"][0]["findings"]
+    # Completion order: find the stale connection by its id.
+    [stale] = [c["findings"] for c in doc["connections"] if c["connection_id"] == ids(1)[0]]
     assert [(f["kind"], f["level"]) for f in stale] == [("stale", "ignored")]
     assert doc["summary"]["healthy"] == 2
 
