@@ -137,7 +137,11 @@ def test_sighup_on_stdout_closes_the_array_and_names_the_cursor_quoted(
     sim = launch("--scenario", str(scenario))
     argv = [RUTTERCTL, "fetch", "orders", sim.token("kills"), "--all", "-o", "json"]
     process = subprocess.Popen(
-        [*argv, "--limit", "5"], env=sim.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*argv, "--limit", "5"],
+        env=sim.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,  # read(1) takes one byte, not a buffer's worth communicate() would skip
     )
     assert process.stdout is not None
     first = process.stdout.read(1)  # the first page is out: the fetch is under way
