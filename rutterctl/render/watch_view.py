@@ -22,7 +22,7 @@ from rutterctl.domain.watch import TRANSITIONS, Change, Watched, Watcher
 from rutterctl.errors import ApiError, RutterctlError
 from rutterctl.render.connections_view import STAGE_STYLE
 from rutterctl.render.jsonout import dumps_line
-from rutterctl.render.layout import Column, Part, fit, fit_line, table
+from rutterctl.render.layout import Column, Fit, Part, cells, fit, fit_line, table
 from rutterctl.render.plain import printable
 from rutterctl.render.timefmt import rfc3339
 from rutterctl.secrets import redact
@@ -191,6 +191,23 @@ def _log_line(change: Change) -> str:
     return f"{when} {name} {printable(what)}"
 
 
+def _one_line_each(layout: Fit, rows: list[list[str]]) -> list[list[str]]:
+    """A live table keeps one terminal row per connection (its height is planned): the
+    counts, the one wrappable column, are shortened at a ", " with "…" like a live line's
+    cuttable part, instead of wrapping."""
+    if "synced" not in (c.key for c in layout.columns):
+        return rows
+    at = COLUMNS.index(next(c for c in COLUMNS if c.key == "synced"))
+    room = layout.widths[[c.key for c in layout.columns].index("synced")]
+    out = []
+    for cells_ in rows:
+        text = cells_[at]
+        if cells(text) > room:
+            text = fit_line([Part(text, priority=1, cuttable=True)], room + 1)
+        out.append([*cells_[:at], text or "…", *cells_[at + 1 :]])
+    return out
+
+
 def frame(
     watched: Sequence[Watched],
     log: Sequence[Change],
@@ -221,10 +238,10 @@ def frame(
     layout = fit(COLUMNS, rows, width)
     styles = {"stage": STAGE_STYLE, "alert": ALERT_STYLE}
     items: list[RenderableType] = [Text(title, style="bold")]
-    if layout.stacked:
-        items += [Text(" ".join(r[:3])) for r in rows]
+    if layout.stacked:  # not even the essentials side by side: one line each, as a live line
+        items += [Text(fit_line([Part(" ".join(r[:3]))], width)) for r in rows]
     else:
-        items.append(table(layout, rows, styles=styles))
+        items.append(table(layout, _one_line_each(layout, rows), styles=styles))
     notes = []
     if len(shown) < len(ordered):
         hidden = Counter(

@@ -103,3 +103,10 @@ def test_stages_are_coloured_and_a_stall_stands_out() -> None:
     text = out.getvalue()
     assert "\x1b[1;7;31mSTALLED" in text  # bold, reverse, red
     assert "\x1b[36mINITIAL_SYNC" in text and "\x1b[32mONGOING_SYNC" in text
+
+
+def test_a_row_is_one_line_the_counts_shortened_instead_of_wrapped() -> None:
+    watched, _ = fleet()
+    lines = draw(watched, 80)
+    assert "orders 1.2k, …" in lines[2]  # the rest of the counts: -o ndjson, a wider terminal
+    assert len(lines) == 2 + len(watched)  # title, header, one line per connection
