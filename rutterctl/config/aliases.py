@@ -84,6 +84,8 @@ class AliasFile:
             raise self._corrupt(f"is not valid TOML ({exc})") from None
         except RecursionError:
             raise self._corrupt("is nested too deeply to be read") from None
+        except ValueError:  # an integer past Python's 4,300 digits
+            raise self._corrupt("holds a number too long to read") from None
         return self._parse(data)
 
     def _parse(self, data: dict[str, Any]) -> dict[str, dict[str, Alias]]:

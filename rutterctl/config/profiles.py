@@ -183,6 +183,8 @@ def load_config(path: Path) -> ConfigFile:
         raise UsageError(f"{path}: {_where(str(exc))}", hint=FIX_HINT) from None
     except RecursionError:
         raise UsageError(f"{path}: nested too deeply to be read", hint=FIX_HINT) from None
+    except ValueError:  # an integer past Python's 4,300 digits
+        raise UsageError(f"{path}: holds a number too long to read", hint=FIX_HINT) from None
     _check_shape(path, data)
     return ConfigFile(path, data)
 

@@ -212,6 +212,10 @@ class CredentialStore:
             raise UsageError(f"{self.path}: line {exc.lineno}: {exc.msg}", hint=FIX_HINT) from None
         except RecursionError:
             raise UsageError(f"{self.path}: nested too deeply to be read", hint=FIX_HINT) from None
+        except ValueError:  # an integer past Python's 4,300 digits (never echo: secrets)
+            raise UsageError(
+                f"{self.path}: holds a number too long to read", hint=FIX_HINT
+            ) from None
         return _entries(self.path, data)
 
     def _write(self, entries: dict[str, dict[str, str]]) -> None:
