@@ -146,8 +146,8 @@ def try_lock(fd: int) -> bool:
     temporary file (no holder: its writer died) from one being written."""
     try:
         import fcntl
-    except ImportError:  # pragma: no cover - Windows: nothing can be told; assume in use
-        return False
+    except ImportError:  # pragma: no cover - Windows: an open file cannot be removed anyway
+        return True
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
