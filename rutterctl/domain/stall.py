@@ -24,11 +24,12 @@ from datetime import UTC, datetime, timedelta
 
 from rutterctl.domain.durations import format_duration
 from rutterctl.domain.lifecycle import Stage
-from rutterctl.domain.status import StatusReport
+from rutterctl.domain.status import STALE_AFTER, SYNC_CADENCE, StatusReport
 
 DEFAULT_STALL_AFTER = 30 * 60.0  # seconds, initial and historical sync
-DEFAULT_SYNC_PERIOD = 10 * 60.0  # seconds: the lifecycle page's "every 10 minutes"
-ONGOING_PERIODS = 3
+# The lifecycle page's "every 10 minutes", and the three cadences after which `status` warns.
+DEFAULT_SYNC_PERIOD = SYNC_CADENCE.total_seconds()
+ONGOING_PERIODS = round(STALE_AFTER / SYNC_CADENCE)
 PAUSED = (Stage.DISABLED, Stage.NEEDS_UPDATE)
 
 
