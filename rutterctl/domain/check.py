@@ -10,7 +10,7 @@ the whole fleet. Pure: the caller passes the time of each reading.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -344,15 +344,3 @@ class Summary:
     @property
     def warning(self) -> int:
         return self.by_level[Level.WARNING]
-
-
-def rank(results: Iterable[CheckResult]) -> list[CheckResult]:
-    """Worst first (failures, then warnings, by their worst finding), then as checked."""
-    levels = (Level.FAILURE, Level.WARNING, Level.IGNORED, Level.OK)
-
-    def key(result: CheckResult) -> tuple[int, int]:
-        kinds = [f.kind for f, _ in result.findings]
-        worst = min((SEVERITY.index(k) for k in kinds), default=len(SEVERITY))
-        return levels.index(result.level), worst
-
-    return sorted(results, key=key)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import IO, Any, Protocol, TextIO
 
-from rutterctl.domain.check import SEVERITY, CheckResult, Kind, Level, Summary
+from rutterctl.domain.check import SEVERITY, CheckResult, Finding, Kind, Level, Summary
 from rutterctl.render import term
 from rutterctl.render.jsonout import dumps_line
 from rutterctl.render.layout import Column, Pair, Part, fit_line, pair_lines, print_table
@@ -143,7 +143,16 @@ RESULT_STYLE = {"FAIL": "bold red", "WARN": "yellow", "ok": "green", "note": "di
 LEVELS = (Level.FAILURE, Level.WARNING, Level.IGNORED, Level.OK)
 
 
-def rows_of(result: CheckResult) -> list[list[str]]:
+def _message(finding: Finding, *, link_below: bool) -> str:
+    text = finding.message
+    if link_below:  # a link_url is too long for a table cell: it is listed whole below it
+        for key, url in finding.data:
+            if key == "link_url" and url:
+                text = text.replace(str(url), "its link_url (below)")
+    return printable(redact(text))
+
+
+def rows_of(result: CheckResult, *, link_below: bool = False) -> list[list[str]]:
     """One row per finding (a healthy connection: one row without a finding), in the order
     of PLAIN_HEADER."""
     report = result.report
@@ -156,7 +165,7 @@ def rows_of(result: CheckResult) -> list[list[str]]:
     if not result.findings:
         return [[*base, result.level.value, "-", "-"]]
     return [
-        [*base, level.value, finding.kind.value, printable(redact(finding.message))]
+        [*base, level.value, finding.kind.value, _message(finding, link_below=link_below)]
         for finding, level in result.findings
     ]
 
@@ -170,15 +179,9 @@ def _links(result: CheckResult) -> list[tuple[str, str]]:
     ]
 
 
-def _tty_rows(rows: list[list[str]], links: list[tuple[str, str]]) -> list[list[str]]:
-    urls = {url for _, url in links}
-    shown = []
-    for r in rows:
-        message = r[6]
-        for url in urls:
-            message = message.replace(url, "its link_url (below)")
-        shown.append([r[0], r[2], r[3], SHORT.get(r[4], r[4]), r[5], message])
-    return shown
+def _tty_row(r: list[str]) -> list[str]:
+    """A PLAIN_HEADER row in the order of COLUMNS."""
+    return [r[0], r[2], r[3], SHORT.get(r[4], r[4]), r[5], r[6]]
 
 
 class TableSink:
@@ -206,7 +209,8 @@ class TableSink:
         if result.level is Level.OK and not self.show_all:
             return
         worst = min((SEVERITY.index(f.kind) for f, _ in result.findings), default=len(SEVERITY))
-        self._rows.append(((LEVELS.index(result.level), worst, len(self._rows)), rows_of(result)))
+        rows = rows_of(result, link_below=self.tty)
+        self._rows.append(((LEVELS.index(result.level), worst, len(self._rows)), rows))
         self._links += _links(result)
 
     def _ranked(self) -> list[list[str]]:
@@ -227,7 +231,7 @@ class TableSink:
         if not rows:
             return
         console.print()
-        table_rows = _tty_rows(rows, self._links)
+        table_rows = [_tty_row(r) for r in rows]
         policy = summary.policy
         by_kind = {k.value: RESULT_STYLE[SHORT[policy.level(k).value]] for k in Kind}
         print_table(

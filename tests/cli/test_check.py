@@ -271,6 +271,7 @@ def test_terminal_table_fits_80_columns_and_lists_only_problems(
     assert lines[0].startswith("3 connections checked: 1 healthy, 1 failing, 1 warning")
     assert all(len(line) <= 80 for line in lines)
     assert ids(2)[0] in result.stdout and ids(3)[0] in result.stdout
+    assert f"{ids(2)[0]}  {builders.LINK_URL}" in lines  # the link_url whole, on its own line
     assert ids(1)[0] not in result.stdout
     assert ids(1)[0] in run(Fleet(HEALTHY, NEEDS_UPDATE), "--all", tty=True).stdout
 

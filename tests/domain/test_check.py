@@ -16,7 +16,6 @@ from rutterctl.domain.check import (
     assess,
     findings_of,
     parse_policy,
-    rank,
 )
 from rutterctl.domain.fleet import DeadlineReached, Target
 from rutterctl.domain.models import Batch, EntityProgress, Timestamp
@@ -137,7 +136,6 @@ def test_summary_counts_and_the_worst_failure_decides_the_exit_code() -> None:
         summary.add(result)
     assert (summary.checked, summary.healthy, summary.failing, summary.warning) == (4, 1, 2, 1)
     assert summary.worst is Kind.DISABLED
-    assert [r.target.name for r in rank(results)] == ["c3", "c2", "c1", "c0"]
 
 
 @pytest.mark.parametrize(
