@@ -138,3 +138,20 @@ def test_the_simulator_job_of_docs_ci_is_green(
     assert result.returncode == 0, result.stderr
     [suite] = list(junitparser.JUnitXml.fromfile(str(report)))
     assert (suite.tests, suite.failures, suite.errors) == (1, 0, 0)
+
+
+def test_exit_codes_of_the_other_findings(
+    launch: Callable[..., RunningSim], tmp_path: Path
+) -> None:
+    path = tmp_path / "fleet.json"
+    scenario(path, 5)  # shop-0001 disabled, -0002 needs update, -0003 stale, -0004 not ready
+    sim = launch("--start", now(), "--scenario", str(path))
+    stale, initial = sim.connections["shop-0003"]["id"], sim.connections["shop-0004"]["id"]
+    assert sim.run("check", stale, initial).returncode == 0  # both only warn by default
+    assert sim.run("check", stale, "--fail-on", "stale").returncode == 10
+    assert sim.run("check", initial, "--fail-on", "not_ready").returncode == 8
+    sim.control("POST", "/faults", {"kind": "503", "count": 20, "retry_after": 0})
+    down = sim.run("check", sim.connections["shop-0000"]["id"], "-o", "ndjson")
+    assert down.returncode == 7, down.stderr
+    [line] = [json.loads(text) for text in down.stdout.splitlines()]
+    assert line["findings"][0]["kind"] == "unreachable"
