@@ -29,7 +29,8 @@ API
     fleet of 1,000 at 500/10 s gets ~22 s); a poll due after the deadline happens at the
     deadline, and no poll starts after it (the generator then ends). ``items`` is a sequence
     (every item has a due time). While no work is running the scheduler sleeps, with the
-    injected ``sleep``, until the next due poll.
+    injected ``sleep``, until the next due poll; while work is running it waits for the next
+    result instead (in real time, at most until the next poll is due).
 
 ``fleet.spacing(n, requests_per_unit=1) -> float``
     The shortest interval between two polls of one connection for a fleet of ``n``:
@@ -40,7 +41,11 @@ API
     `DeadlineReached`) a pause that would end after the deadline.
 
 `Target(name, access_token, connection_id=None)` is the usual item: one connection, named
-for people (never by its access token).
+for people (never by its access token). In a command, ``deps.fleet()`` (cli/deps.py) builds
+the scheduler from the run's clock, sleep, the settings' budget and the command's deadline:
+
+    for done in deps.fleet().run(targets, lambda t: get_status(gateway, t.access_token, now)):
+        show(done.item, done.value, done.error)     # as each completes
 
 `Done` has ``item``, ``value`` (the work's return value, or None), ``error`` (a
 `RutterctlError` the work raised: a per-item failure, never raised by the scheduler),
