@@ -13,6 +13,7 @@ start-up and floor. Two measurements:
    run: results are streamed, so check should grow by no more than the listing does.
 
 Run: python bench/check.py [--connections 1000] [--runs 3] [--memory-only]. Asserts nothing.
+`--write-scenario FILE` only writes the scenario, for `rutterctl sim serve --scenario FILE`.
 """
 
 from __future__ import annotations
@@ -125,7 +126,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--memory-only", action="store_true")
+    parser.add_argument(
+        "--write-scenario", metavar="FILE", type=Path, help="only write the fleet's scenario"
+    )
     args = parser.parse_args()
+    if args.write_scenario is not None:
+        scenario(args.write_scenario, args.connections)
+        return
     with tempfile.TemporaryDirectory(prefix="rutterctl-bench-check-") as tmp:
         root = Path(tmp)
         if not args.memory_only:
