@@ -11,8 +11,9 @@ def main() -> None:
     # (see bench/startup.py and the README's performance section).
     from rutterctl.cli.fast import answer
 
-    if answer(sys.argv[1:], os.environ, sys.stdout):
-        return
+    code = answer(sys.argv[1:], os.environ, sys.stdout)
+    if code is not None:
+        raise SystemExit(code)
     from rutterctl import interrupts
 
     # SIGTERM (timeout, CI cancellation, docker stop) and SIGHUP end a run like Ctrl-C:

@@ -9,6 +9,7 @@ environment of the machine that runs it left out.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import subprocess
 import sys
@@ -124,16 +125,28 @@ def root_help_module() -> str:
     os.environ.update(_clean_env())
     from typer.testing import CliRunner
 
+    from rutterctl.cli import app as root
     from rutterctl.cli.app import app
+    from rutterctl.cli.commands import COMMANDS
 
     result = CliRunner().invoke(app, ["--help"], prog_name="rutterctl")
     text = result.stdout
     if result.exit_code != 0 or '"""' in text or "\\" in text:
         raise SystemExit(f"`rutterctl --help` cannot be kept as a module:\n{result.output}")
+    # What TAB shows next to each command name in zsh and fish (click's short help).
+    short = {name: root._command(name).get_short_help_str() for name in COMMANDS}
+    rows = "".join(
+        f"    {json.dumps(n)}: {json.dumps(h, ensure_ascii=False)},\n" for n, h in short.items()
+    )
     return (
-        '"""The root `--help`, as typer prints it on a terminal of 80 columns or more.\n\n'
+        '"""The root `--help`, as typer prints it on a terminal of 80 columns or more, and the\n'
+        "short help of each command, as TAB shows it in zsh and fish.\n\n"
         "Generated from the app by scripts/gen-reference (checked by scripts/check-generated);\n"
-        'do not edit by hand."""\n\nROOT_HELP = """\\\n' + text + '"""\n'
+        'do not edit by hand."""\n\nROOT_HELP = """\\\n'
+        + text
+        + '"""\n\nSHORT_HELPS = {\n'
+        + rows
+        + "}\n"
     )
 
 

@@ -176,8 +176,17 @@ def test_a_command_resolving_from_the_cache_imports_only_what_it_uses(
                 "COMP_CWORD": "1",
             },
         ),
+        ([], {"_RUTTERCTL_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "rutterctl s"}),
+        (
+            [],
+            {
+                "_RUTTERCTL_COMPLETE": "complete_fish",
+                "_TYPER_COMPLETE_ARGS": "rutterctl s",
+                "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+            },
+        ),
     ],
-    ids=["--version", "--help", "TAB on the first word"],
+    ids=["--version", "--help", "TAB bash", "TAB zsh", "TAB fish"],
 )
 def test_the_commonest_answers_need_no_cli_framework(args: list[str], env: dict[str, str]) -> None:
     _, ours, out = imported(args, env)

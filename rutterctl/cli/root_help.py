@@ -1,4 +1,5 @@
-"""The root `--help`, as typer prints it on a terminal of 80 columns or more.
+"""The root `--help`, as typer prints it on a terminal of 80 columns or more, and the
+short help of each command, as TAB shows it in zsh and fish.
 
 Generated from the app by scripts/gen-reference (checked by scripts/check-generated);
 do not edit by hand."""
@@ -36,3 +37,21 @@ Commands:
   sim          A local, stateful Rutter simulator for tests, demos and CI.
   demo         Run rutterctl against a local Rutter simulator: every...
 """
+
+SHORT_HELPS = {
+    "status": "Where a connection is in its lifecycle,...",
+    "batches": "Each sync batch: its data, progress and...",
+    "reasons": "What disabled reasons mean, who must act,...",
+    "wait-ready": "Wait until connections are ready.",
+    "watch": "Watch connections sync, live: stages,...",
+    "check": "Check connections for CI.",
+    "fetch": "Fetch orders or transactions; with --all...",
+    "connections": "The organisation's connections.",
+    "alias": "Short names for connections, usable...",
+    "auth": "Store, check and remove Rutter credentials...",
+    "config": "Profiles and settings: environment,...",
+    "listen": "Receive webhooks on a local port: verify...",
+    "webhooks": "Rutter's webhooks: verify a saved one (see...",
+    "sim": "A local, stateful Rutter simulator for...",
+    "demo": "Run rutterctl against a local Rutter...",
+}
