@@ -14,6 +14,7 @@ again by the standard library with every number kept as its text (`Number`).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,11 +54,65 @@ class HttpPages:
         self.query = query
         self.path = f"/{query.entity}"
         self._loads = exact_loads(query.entity)
+        self._ahead: _Ahead | None = None
 
     def page(self, cursor: str | None, limit: int | None) -> Page:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            outcome = ahead.result()  # also when not the page wanted: one request at a time
+            if ahead.key == (cursor, limit):
+                return outcome()
+        return self._fetch(cursor, limit)
+
+    def prefetch(self, cursor: str, limit: int | None) -> None:
+        """Start fetching the page at `cursor` in a thread; `page(cursor, limit)` takes it.
+        Fetching is waiting for Rutter, writing a page is work here: overlapped, a fetch of
+        many pages takes about the longer of the two instead of their sum."""
+        if self._ahead is None:
+            self._ahead = _Ahead((cursor, limit), lambda: self._fetch(cursor, limit))
+
+    def abandon(self) -> None:
+        """The fetch stopped: a page still being fetched is not wanted, and its thread must
+        not speak after the command's last line (a retry note, a --debug trace)."""
+        if self._ahead is not None:
+            self._ahead = None
+            self.client.hooks.on_retry = lambda _line: None
+            self.client.hooks.trace = None
+
+    def _fetch(self, cursor: str | None, limit: int | None) -> Page:
         params = self.query.params(cursor, limit)
         reply = self.client.get_reply(self.path, params, loads=self._loads)
         return parse_page(reply, self.query.entity, self.path)
+
+
+class _Ahead:
+    """One page being fetched in a daemon thread (a process that stops does not wait for
+    it); its outcome, page or exception, is handed over by `result()`."""
+
+    def __init__(self, key: tuple[str | None, int | None], fetch: Callable[[], Page]) -> None:
+        self.key = key
+        self._fetch = fetch
+        self._outcome: Callable[[], Page] | None = None
+        self._thread = threading.Thread(target=self._run, name="rutterctl-page", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            page = self._fetch()
+        except BaseException as exc:  # noqa: BLE001 - raised where the page is taken
+            error = exc
+
+            def fail() -> Page:
+                raise error
+
+            self._outcome = fail
+        else:
+            self._outcome = lambda: page
+
+    def result(self) -> Callable[[], Page]:
+        self._thread.join()  # interruptible: a signal reaches the main thread here too
+        assert self._outcome is not None
+        return self._outcome
 
 
 class _Body(dict[str, Any]):

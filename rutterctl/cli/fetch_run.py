@@ -74,6 +74,9 @@ def run(
         return outcome, out, job
     except BaseException as exc:  # noqa: BLE001 - every stop leaves the output valid
         progress.clear()
+        abandon = getattr(job.source, "abandon", None)  # a page fetched ahead, unwanted now
+        if abandon is not None:
+            abandon()
         raise _stopped(exc, job, writer, out, written, started_from, force) from None
     finally:
         progress.clear()

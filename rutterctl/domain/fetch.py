@@ -130,6 +130,12 @@ class Fetch:
                 self.pages += 1
                 return Outcome(self.records, self.pages, self.cursor, repeated=remaining)
             following = page.next_cursor
+            if self.follow and self.max_records is None and following not in (None, self.cursor):
+                # A source that can (HttpPages) asks for the next page while this one is being
+                # written: the two waits overlap. Not with --max-records, whose asks change.
+                ahead = getattr(self.source, "prefetch", None)
+                if ahead is not None:
+                    ahead(following, self.limit)
             sink(page, Position(following, done=following is None))
             self.records += len(page.records)
             self.pages += 1
