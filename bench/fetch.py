@@ -168,9 +168,16 @@ def measure(
         args = ["fetch", "orders", sim.token, "--all", "-o", "ndjson", "--limit", str(limit)]
         cases = {
             "rutterctl": ([RUTTERCTL, *args], env),
-            "baseline": ([sys.executable, "-m", "rutterctl", *args],
+            # -P: no current directory first on sys.path, so the baseline's package is found.
+            "baseline": ([sys.executable, "-P", "-m", "rutterctl", *args],
                          {**env, "PYTHONPATH": str(baseline)}),
         }  # fmt: skip
+        where = subprocess.run(
+            [sys.executable, "-P", "-c", "import rutterctl; print(rutterctl.__file__)"],
+            env=cases["baseline"][1], capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        if not where.startswith(str(baseline)):
+            raise SystemExit(f"the baseline would run {where.strip()}, not {baseline}")
         if curl:
             cases["curl+jq"] = (["bash", "-c", CURL_JQ], env)
         for name, (argv, case_env) in cases.items():  # warm up: page cache, .pyc, the cache

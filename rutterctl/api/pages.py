@@ -47,13 +47,16 @@ class PageQuery:
 
 
 class HttpPages:
-    def __init__(self, client: RutterClient, query: PageQuery) -> None:
+    """`texts_only`: the writer needs each record's JSON text and nothing else (ndjson, json),
+    so a page need not be turned into Python objects at all (see `raw_texts`)."""
+
+    def __init__(self, client: RutterClient, query: PageQuery, *, texts_only: bool = False) -> None:
         if query.entity not in ENTITIES:
             raise ValueError(f"not a paged entity: {query.entity}")
         self.client = client
         self.query = query
         self.path = f"/{query.entity}"
-        self._loads = exact_loads(query.entity)
+        self._loads = exact_loads(query.entity, texts_only=texts_only)
         self._ahead: _Ahead | None = None
 
     def page(self, cursor: str | None, limit: int | None) -> Page:
@@ -121,11 +124,17 @@ class _Body(dict[str, Any]):
     texts: list[str]
 
 
-def exact_loads(entity: str) -> Callable[[bytes], Any]:
+def exact_loads(entity: str, *, texts_only: bool = False) -> Callable[[bytes], Any]:
     """A JSON parser for pages of `entity` that keeps every number's digits (module doc)."""
+    split = raw_texts(entity) if texts_only else None
 
     def loads(content: bytes) -> Any:
         import orjson
+
+        if split is not None:
+            body = split(content)
+            if body is not None:
+                return body
 
         try:
             doc = orjson.loads(content)
@@ -142,6 +151,39 @@ def exact_loads(entity: str) -> Callable[[bytes], Any]:
         return body
 
     return loads
+
+
+def raw_texts(entity: str) -> Callable[[bytes], _Body | None]:
+    """Records as the exact text Rutter sent, without building a single Python object:
+    msgspec validates the page and hands each record over as its raw bytes (`msgspec.Raw`),
+    with the whitespace between tokens dropped first (`msgspec.json.format`, which keeps every
+    number and string as written). Only for pages without a backslash: escapes are written
+    the standard library's way (`é` for its `u00e9` escape), so such pages take the other
+    paths. A record with a key twice keeps both, as sent. None: use the other paths."""
+    import msgspec
+
+    envelope = msgspec.defstruct(
+        "Envelope", [(entity, list[msgspec.Raw]), ("next_cursor", str | None, None)]
+    )
+    decode = msgspec.json.Decoder(envelope).decode
+
+    def split(content: bytes) -> _Body | None:
+        if b"\\" in content:
+            return None
+        try:
+            doc = decode(msgspec.json.format(content, indent=-1))
+            raws = [bytes(raw) for raw in getattr(doc, entity)]
+            # Each one an object; the UTF-8 checked as the standard library would.
+            if not all(raw[:1] == b"{" for raw in raws):
+                return None
+            texts = b"\n".join(raws).decode("utf-8").split("\n") if raws else []
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            return None  # not a page, not JSON, not UTF-8: the other paths say which
+        body = _Body({entity: [], "next_cursor": getattr(doc, "next_cursor", None)})
+        body.texts = texts
+        return body
+
+    return split
 
 
 def _loads_numbers_as_text(content: bytes) -> Any:

@@ -135,7 +135,8 @@ def fetch(
         out = fetch_run.open_output(
             deps, where, query, fmt.value, filters, resume=resume, append=append
         )
-        pages = HttpPages(client, PageQuery(entity, resolved.access_token, force, out.filters))
+        asked = PageQuery(entity, resolved.access_token, force, out.filters)
+        pages = HttpPages(client, asked, texts_only=fmt.value in ("ndjson", "json"))
         at = out.last.position if out.last is not None else None
         job = Fetch(
             pages,

@@ -57,9 +57,9 @@ def run(
         progress.clear()
         with interrupts.deferred():  # a page is written and recorded whole, or not at all
             writer.write(page)
-            out.page_done(position, writer, len(page.records))
+            out.page_done(position, writer, page.size)
             written.position = position
-            written.records += len(page.records)
+            written.records += page.size
             written.pages += 1
         progress.update(written.records, written.pages)
 

@@ -46,7 +46,12 @@ class Page:
     records: list[Record]
     next_cursor: str | None  # None when null, empty or absent: there is nothing after this page
     # Each record as compact JSON, exactly as Rutter sent it, when the decoder could tell.
+    # With texts, `records` may be empty: a writer of texts only (ndjson, json) needs no more.
     texts: list[str] | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.texts) if self.texts is not None else len(self.records)
 
     def head(self, n: int) -> Page:
         return Page(
@@ -122,7 +127,7 @@ class Fetch:
             if self.skip:
                 page, self.skip = page.tail(self.skip), 0
             remaining = self._remaining()
-            if remaining is not None and len(page.records) > remaining:
+            if remaining is not None and page.size > remaining:
                 # The server sent more than asked: write what was wanted; resuming from this
                 # page's own cursor repeats those records rather than silently skipping others.
                 sink(page.head(remaining), Position(self.cursor, skip=remaining))
@@ -137,9 +142,9 @@ class Fetch:
                 if ahead is not None:
                     ahead(following, self.limit)
             sink(page, Position(following, done=following is None))
-            self.records += len(page.records)
+            self.records += page.size
             self.pages += 1
-            self._largest_page = max(self._largest_page, len(page.records))
+            self._largest_page = max(self._largest_page, page.size)
             if following is not None and following == self.cursor:
                 self.cursor = None  # no cursor resumes from here: it would loop again
                 raise ApiError(

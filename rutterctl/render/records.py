@@ -121,7 +121,7 @@ class NdjsonWriter:
         self.out = out
 
     def write(self, page: Page) -> None:
-        if page.records:
+        if page.size:
             self.out.write("\n".join(record_texts(page)) + "\n")
         self.out.flush()
 
@@ -147,10 +147,10 @@ class JsonArrayWriter:
 
     def write(self, page: Page) -> None:
         self._start()
-        if page.records:
+        if page.size:
             lead = ",\n" if self.count else "\n"
             self.out.write(lead + ",\n".join(record_texts(page)))
-            self.count += len(page.records)
+            self.count += page.size
         self.out.flush()
 
     def close(self) -> None:

@@ -337,3 +337,25 @@ def test_nan_from_the_server_is_an_unreadable_body_not_invalid_json() -> None:
     result = invoke([*BASE, "-o", "json"], transport=raw_page('{"id":"x","v":NaN}').transport)
     assert result.exit_code == 7
     assert result.stdout == "" and "not JSON" in result.stderr
+
+
+def test_a_page_without_escapes_is_written_from_its_own_text_whitespace_dropped() -> None:
+    """ndjson and json take each record's text as sent (msgspec, no objects), compacted."""
+    records = [builders.order(f"ord-{i}", total=10.5 + i) for i in range(3)]
+    records[0]["note"] = "é, 😀: { spaced } [x]"
+    texts = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
+    spaced = ",\n ".join(json.dumps(r, ensure_ascii=False, indent=1) for r in records)
+    for fmt in ("ndjson", "json"):
+        result = invoke([*BASE, "-o", fmt], transport=raw_page(spaced, True).transport)
+        assert result.exit_code == 0, result.stderr
+        if fmt == "ndjson":
+            assert result.stdout == "\n".join(texts) + "\n"
+        else:
+            assert result.stdout == "[\n" + ",\n".join(texts) + "\n]\n"
+
+
+def test_a_page_that_is_not_utf8_is_an_unreadable_body_in_every_format() -> None:
+    bad = rutter_with(builders.respond(200, content=b'{"orders":[{"id":"\xff"}]}'))
+    for fmt in ("ndjson", "csv"):
+        result = invoke([*BASE, "-o", fmt], transport=bad.transport)
+        assert result.exit_code == 7 and result.stdout == "", result.stderr
