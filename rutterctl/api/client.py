@@ -21,7 +21,7 @@ from rutterctl import __version__
 from rutterctl.api import limits
 from rutterctl.api.errors import classify, is_definitive, no_answer
 from rutterctl.api.network import is_loopback
-from rutterctl.api.pacing import Pacer
+from rutterctl.api.pacing import PacedPastDeadline, Pacer
 from rutterctl.api.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from rutterctl.errors import (
     ApiError,
@@ -181,8 +181,11 @@ class RutterClient:
         waited = 0.0
         attempt = 1
         while True:
-            with self.pacer.request():  # the slot is held until the answer is read
-                outcome = self._attempt(path, query, auth, shown, loads)
+            try:
+                with self.pacer.request(self.hooks.deadline):  # held until the answer is read
+                    outcome = self._attempt(path, query, auth, shown, loads)
+            except PacedPastDeadline as late:
+                raise _paced_past(late) from None
             if not isinstance(outcome, _Retry):
                 return outcome
             if attempt >= policy.max_attempts:
@@ -359,6 +362,20 @@ class _Retry:
     error: ApiError
     reason: str
     retry_after: float | None
+
+
+def _paced_past(late: PacedPastDeadline) -> Unavailable:
+    """The pace (RUTTERCTL_RATE_LIMIT) leaves no room for this request before the command's
+    deadline: said as that, not as a retry, and raised at once rather than waited for."""
+    from rutterctl.domain.fleet import DeadlineReached
+
+    return DeadlineReached(
+        f"gave up: at the pace of {late.limit} request{'s' * (late.limit != 1)} per "
+        f"{late.window:g}s the next request could start only in {late.delay:.1f}s, after the "
+        "--timeout deadline",
+        hint="give a longer --timeout, or a faster rate_limit / RUTTERCTL_RATE_LIMIT if the "
+        "organisation's limit allows it",
+    )
 
 
 def _unreadable(response: httpx.Response, content: bytes | None, why: str | None) -> str:

@@ -38,6 +38,7 @@ Slot = list[float]
 MARGIN = 0.005
 IN_FLIGHT_POLL = 0.05  # seconds between looks while every slot is held by a request in flight
 MAX_IN_FLIGHT = 300.0  # an in-flight slot older than this is a lost request: counted as done
+DEADLINE_SLACK = 1e-6  # clocks are floats: a start at the deadline is at it, not past it
 
 # One sequence for the process: several pacers of one process may share a file.
 _SEQUENCE = itertools.count(1)
@@ -58,6 +59,14 @@ class MemorySlots:
 
     def update(self, change: Callable[[list[Slot]], R]) -> R:
         return change(self.slots)
+
+
+class PacedPastDeadline(Exception):
+    """The next place under the rate limit frees only after the command's deadline."""
+
+    def __init__(self, delay: float, limit: int, window: float) -> None:
+        super().__init__(f"{delay:.1f}s")
+        self.delay, self.limit, self.window = delay, limit, window
 
 
 @dataclass(frozen=True)
@@ -90,16 +99,18 @@ class Pacer:
         self._pid = os.getpid()
 
     @contextlib.contextmanager
-    def request(self) -> Iterator[Ticket]:
+    def request(self, deadline: float | None = None) -> Iterator[Ticket]:
         """Hold a slot around one request: `with pacer.request(): send and read`."""
-        ticket = self.acquire()
+        ticket = self.acquire(deadline)
         try:
             yield ticket
         finally:
             self.release(ticket)
 
-    def acquire(self) -> Ticket:
-        """Block until a request may start."""
+    def acquire(self, deadline: float | None = None) -> Ticket:
+        """Block until a request may start. `deadline` (a `monotonic` instant, a command's
+        --timeout): a pause that would end past it is not taken (`PacedPastDeadline`), so a
+        slow pace (RUTTERCTL_RATE_LIMIT=1/60s) never holds a command beyond its deadline."""
         waited = 0.0
         while True:
             with self._lock:
@@ -107,6 +118,8 @@ class Pacer:
                 delay = self._shared.update(functools.partial(self._take, seq=seq))
             if delay is None:
                 return Ticket(seq, waited)
+            if deadline is not None and self._monotonic() + delay > deadline + DEADLINE_SLACK:
+                raise PacedPastDeadline(delay, self.limit, self.window)
             self._sleep(delay)
             waited += delay
 

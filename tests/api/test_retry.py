@@ -257,3 +257,29 @@ def test_no_retry_is_started_past_the_deadline() -> None:
     assert caught.value.hint and "would pass the deadline" in caught.value.hint
     assert h.clock.sleeps == [] and h.retries == []
     assert len(rutter.requests) == 1
+
+
+def test_no_pacing_pause_is_taken_past_the_deadline() -> None:
+    """RUTTERCTL_RATE_LIMIT=1/60s with 20 s left: the second request is refused at once, said
+    as the pace (not as a retry), instead of sleeping 60 s past the command's deadline."""
+    from rutterctl.domain.fleet import DeadlineReached
+
+    rutter = builders.fake_rutter(connections=[OK, OK])
+    h = make_client(rutter, rate_limit=1, rate_window=60.0)
+    h.client.hooks.deadline = h.clock.monotonic() + 20
+    h.gateway.list_connections()
+    with pytest.raises(DeadlineReached) as caught:
+        h.gateway.list_connections()
+    assert "at the pace of 1 request per 60s" in caught.value.message
+    assert "after the --timeout deadline" in caught.value.message
+    assert h.clock.sleeps == [] and len(rutter.requests) == 1
+
+
+def test_a_pacing_pause_that_ends_before_the_deadline_is_taken() -> None:
+    rutter = builders.fake_rutter(connections=[OK, OK])
+    h = make_client(rutter, rate_limit=1, rate_window=60.0)
+    h.client.hooks.deadline = h.clock.monotonic() + 120
+    h.gateway.list_connections()
+    h.gateway.list_connections()
+    assert len(rutter.requests) == 2
+    assert h.clock.sleeps and 60.0 <= sum(h.clock.sleeps) <= 61.0
