@@ -28,6 +28,8 @@ class Naming:
         self._stale_candidates: dict[str, str] = {}  # token -> connection id
         self._replaced: dict[str, str] = {}  # old token -> the one the listing holds now
         self._lock = threading.Lock()
+        self._listing_lock = threading.Lock()  # held while the one refresh listing is read
+        self._listed: dict[str, str] | None = None
         # connection id -> why its store could not be read (shown in `--details` rows)
         self.store_errors: dict[str, str] = {}
 
@@ -101,8 +103,11 @@ class Naming:
         return {cid: info for cid, info in found if info is not None}
 
     def refresh_token(self, token: str) -> str | None:
-        """The token to retry with after Rutter rejected `token`, or None to give up."""
-        from rutterctl.domain.resolve import list_every_connection
+        """The token to retry with after Rutter rejected `token`, or None to give up.
+
+        One listing per run however many cached tokens are rejected (a fleet command's
+        workers share it); a connection that listing no longer holds is gone: exit 3."""
+        from rutterctl.domain.resolve import NOT_FOUND_HINT
         from rutterctl.secrets import register
 
         with self._lock:
@@ -111,20 +116,35 @@ class Naming:
             connection_id = self._stale_candidates.pop(token, None)
         if connection_id is None:
             return None
-        cache, _ = self.caches()
-        connections = list_every_connection(self.deps.gateway())
-        cache.replace(connections)
-        for connection in connections:
-            if connection.id == connection_id and connection.access_token != token:
-                register(connection.access_token)
-                self.deps.warn(
-                    f"note: the cached access token of connection {connection_id} was rejected; "
-                    "using the one Rutter lists now"
-                )
-                with self._lock:
-                    self._replaced[token] = connection.access_token
-                return connection.access_token
-        return None
+        current = self._current_tokens().get(connection_id)
+        if current is None:
+            raise ConnectionNotFound(
+                f"connection {connection_id} is no longer in the organisation: Rutter rejects "
+                "its cached access token and lists every connection without it",
+                hint=NOT_FOUND_HINT,
+            )
+        if current == token:
+            return None
+        register(current)
+        self.deps.warn(
+            f"note: the cached access token of connection {connection_id} was rejected; "
+            "using the one Rutter lists now"
+        )
+        with self._lock:
+            self._replaced[token] = current
+        return current
+
+    def _current_tokens(self) -> dict[str, str]:
+        """id -> access token from one fresh listing of this run (cached for the next runs)."""
+        from rutterctl.domain.resolve import list_every_connection
+
+        with self._listing_lock:
+            if self._listed is None:
+                connections = list_every_connection(self.deps.gateway())
+                cache, _ = self.caches()
+                cache.replace(connections)
+                self._listed = {c.id: c.access_token for c in connections}
+            return self._listed
 
     def _suspect(self, token: str, connection_id: str) -> None:
         with self._lock:

@@ -16,6 +16,7 @@ from typing import Protocol
 from rutterctl.domain.models import ConnectionSummary, StoreInfo
 from rutterctl.domain.ports import RutterGateway
 from rutterctl.errors import ApiError, ConnectionNotFound, CredentialsRejected, UsageError
+from rutterctl.secrets import mask
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 # A store domain (acme.myshopify.com) or its first label (the shop handle support tickets
@@ -142,8 +143,10 @@ def _as_access_token(
         status = gateway.connection_status(name)
     except CredentialsRejected:
         raise ConnectionNotFound(
-            "no connection with this id in the organisation (all connections listed), "
-            "and Rutter does not accept it as an access token",
+            # Named (masked: it may be a token of another environment) so that a command given
+            # several CONNECTIONs says which one.
+            f"no connection with this id ({mask(name)}) in the organisation (all connections "
+            "listed), and Rutter does not accept it as an access token",
             hint=NOT_FOUND_HINT,
         ) from None
     resolved = ResolvedConnection(status.connection_id or name, name)

@@ -202,8 +202,8 @@ def test_connection_not_found_exits_3() -> None:
     assert exit_code == 3
     assert stdout == ""
     assert error_line(stderr) == (
-        "error: no connection with this id in the organisation (all connections listed), "
-        "and Rutter does not accept it as an access token; "
+        f"error: no connection with this id (****{ID[-4:]}) in the organisation (all "
+        "connections listed), and Rutter does not accept it as an access token; "
         "check the value, and that RUTTER_BASE_URL / the environment is the one it lives in; "
         "`rutterctl connections find TEXT` searches store names and domains"
     )

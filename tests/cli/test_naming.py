@@ -108,6 +108,15 @@ def test_an_unknown_uuid_is_exit_3_in_one_line_saying_both_were_tried() -> None:
     assert rec.paths() == ["/connections", "/connections/status"]
 
 
+def test_an_unknown_uuid_among_several_connections_is_named() -> None:
+    sim = harness("fleet").sim
+    unknown = str(uuid.uuid4())
+    result = run(sim, ["wait-ready", sim.get("acme-ongoing").id, unknown, "--timeout", "1m"])
+    assert result.exit_code == 3
+    # Masked (it may be a token of another environment), yet enough to tell which one.
+    assert f"(****{unknown[-4:]})" in result.stderr and unknown not in result.stderr
+
+
 def rotate(sim: Simulator, name: str) -> tuple[str, str]:
     """Invalidate a connection's access token and issue a new one, as Rutter can."""
     conn = sim.get(name)
@@ -134,6 +143,37 @@ def test_a_rotated_cached_token_refreshes_the_listing_once() -> None:
     rec = Recording(sim)
     assert run(sim, ["status", conn.id, "-o", "json"], rec).exit_code == 0
     assert rec.paths() == ["/connections/status", "/connections/access_token"]
+
+
+def test_many_rotated_cached_tokens_cost_one_listing() -> None:
+    sim = harness("fleet").sim
+    names = ["acme-historical", "acme-ongoing", "acme-disabled"]
+    ids = [sim.get(name).id for name in names]
+    assert run(sim, ["connections", "list"]).exit_code == 0  # caches every id -> token
+    for name in names:
+        rotate(sim, name)
+    rec = Recording(sim)
+    result = run(sim, ["check", *ids, "-o", "json"], rec)
+    assert result.exit_code == 6, result.stderr  # acme-disabled; but every one was reached
+    assert {d["connection_id"] for d in json.loads(result.stdout)["connections"]} == set(ids)
+    assert rec.paths().count("/connections") == 1
+    assert result.stderr.count("was rejected") == 3
+
+
+def test_a_cached_id_whose_connection_is_gone_is_exit_3() -> None:
+    sim = harness("fleet").sim
+    conn = sim.get("acme-ongoing")
+    assert run(sim, ["status", conn.id]).exit_code == 0  # caches id -> token
+    with sim.lock:  # the connection is deleted: its token is rejected, no listing holds it
+        del sim.connections["acme-ongoing"]
+        for ref in (conn.id, conn.access_token, "acme-ongoing"):
+            sim._index.pop(ref, None)
+    rec = Recording(sim)
+    result = run(sim, ["status", conn.id], rec)
+    assert result.exit_code == 3, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"connection {conn.id} is no longer in the organisation" in lines[0]
+    assert rec.paths() == ["/connections/status", "/connections"]
 
 
 def test_a_rejected_token_the_user_typed_is_not_looked_up_again() -> None:
