@@ -38,6 +38,11 @@ def summary(conn: Connection, now: float) -> dict[str, Any]:
         "store_name": conn.spec.store_name,
         "disabled_reason": pause.reason if pause is not None else None,
         "stalled_since": data.iso(conn.stalled) if conn.stalled is not None else None,
+        "failed_batch": (
+            {"batch_num": conn.failed[0] + 1, "entities": list(conn.failed[1])}
+            if conn.failed is not None
+            else None
+        ),
         "created_at": data.iso(conn.created_at),
         "link_url": conn.link_url,
     }
@@ -161,6 +166,11 @@ def _act(sim: Simulator, ref: str, action: str, doc: dict[str, Any]) -> Response
         events = sim.reconnect(ref)
     elif action in ("stall", "resume"):  # the sync silently stops / moves again
         events = sim.stall(ref) if action == "stall" else sim.resume(ref)
+    elif action == "fail-batch":  # the batch under way fails; resume retries it
+        entity = doc.get("entity")
+        if entity is not None and not isinstance(entity, str):
+            raise SimError('give {"entity": "orders"}, or no body for every entity of the batch')
+        events = sim.fail_batch(ref, entity)
     elif action == "webhooks":  # `rutterctl sim trigger`
         from rutterctl.sim.trigger import trigger
 
@@ -168,7 +178,7 @@ def _act(sim: Simulator, ref: str, action: str, doc: dict[str, Any]) -> Response
     else:
         raise SimError(
             f"unknown action {action!r}: "
-            "needs-update, disable, reconnect, stall, resume or webhooks",
+            "needs-update, disable, reconnect, stall, resume, fail-batch or webhooks",
             404,
         )
     conn = sim.get(ref)

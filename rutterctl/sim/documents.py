@@ -65,6 +65,8 @@ def _progress(
 ) -> dict[str, Any]:
     plan = conn.plan
     status = plan.batch_status(i, e)
+    if conn.failed is not None and conn.failed[0] == i and entity in conn.failed[1]:
+        status = "FAILED"
     oldest = newest = None
     if entity in ENTITIES and status != "NOT_STARTED":
         n, months = _historical_total(conn, entity), conn.spec.history_months

@@ -32,7 +32,7 @@ PRIORITIES = ("REQUIRED", "PREFERRED_BUT_OPTIONAL", "AVOID")
 # Entities with a count in the simulation; transactions are one per order and follow orders.
 COUNTED_ENTITIES = ("orders", "products", "customers")
 ENTITIES = ("orders", "transactions", "products", "customers")
-ACTIONS = ("needs_update", "disable", "reconnect", "stall", "resume")
+ACTIONS = ("needs_update", "disable", "reconnect", "stall", "resume", "fail_batch")
 STAGES = ("INITIAL_SYNC", "HISTORICAL_SYNC", "ONGOING_SYNC", "NEEDS_UPDATE", "DISABLED")
 
 MONTH = 365.25 / 12 * 86400.0  # seconds in an average month
@@ -52,8 +52,9 @@ class BatchSpec:
 @dataclass(frozen=True)
 class ScriptedEvent:
     at: float  # simulated seconds after the simulator started; <= 0: already so at start
-    action: str  # needs_update | disable | reconnect | stall | resume
+    action: str  # needs_update | disable | reconnect | stall | resume | fail_batch
     reason: str | None = None  # for disable
+    entity: str | None = None  # for fail_batch: the entity that fails (None: all of the batch)
 
 
 @dataclass(frozen=True)

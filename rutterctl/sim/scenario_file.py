@@ -203,8 +203,11 @@ def _event(obj: Any, where: str) -> ScriptedEvent:
         raise SpecError(t.at("reason"), f"must be one of {', '.join(DISABLED_REASONS)}")
     if action != "disable" and reason is not None:
         raise SpecError(t.at("reason"), 'is only for action = "disable"')
+    entity = t.string("entity")  # checked against the batch when it fails
+    if action != "fail_batch" and entity is not None:
+        raise SpecError(t.at("entity"), 'is only for action = "fail_batch"')
     t.finish()
-    return ScriptedEvent(at=at, action=action, reason=reason)
+    return ScriptedEvent(at=at, action=action, reason=reason, entity=entity)
 
 
 def parse_connection(obj: Any, where: str) -> ConnectionSpec:

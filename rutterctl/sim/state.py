@@ -89,6 +89,9 @@ class Connection:
     # Since when the sync has silently stopped (a stall: same stage, nothing moves, no
     # webhook), or None. Independent of `pause`: a stalled connection can also be disabled.
     stalled: float | None = None
+    # A batch that failed (its index, the entities FAILED): its sync stopped there, as in a
+    # stall, until `resume` (Rutter retrying it). None: nothing failed.
+    failed: tuple[int, tuple[str, ...]] | None = None
 
     @property
     def name(self) -> str:
@@ -134,6 +137,22 @@ class Connection:
             if moment is not None and t - moment > UNHEALTHY_AFTER_PERIODS * SYNC_INTERVAL:
                 return "unhealthy"
         return "active"
+
+    def batch_to_fail(self, t: float, entity: str | None) -> tuple[int, tuple[str, ...]]:
+        """The batch a failure at `t` hits (the one under way, or the next to start) and the
+        entities that fail in it (`entity`, or all of the batch's); SimError if there is none."""
+        if not self.spec.show_batches:
+            raise SimError(f"{self.name}'s status shows no batches: none can fail", 409)
+        i = self.plan.batches_completed(self.elapsed(t))
+        if i >= len(self.plan.batches):
+            raise SimError(f"{self.name}'s history is complete: no batch is left to fail", 409)
+        entities = tuple(k for k, v in self.plan.batches[i].entities.items() if v != "AVOID")
+        if entity is not None and entity not in entities:
+            raise SimError(f"batch {i + 1} of {self.name} has no {entity!r}: {', '.join(entities)}")
+        failing = (entity,) if entity is not None else entities
+        if self.failed is not None and self.failed[0] == i:  # one more entity of the same batch
+            failing = tuple(e for e in entities if e in failing or e in self.failed[1])
+        return i, failing
 
     def order_space(self, t: float) -> data.OrderSpace:
         e = self.elapsed(t)
@@ -227,7 +246,8 @@ class Simulator:
             for event in sorted(spec.events, key=lambda ev: ev.at):
                 at = start + event.at
                 if at <= now:  # already so when the simulator (or the connection) started
-                    self._apply(conn, event.action, max(created, at), event.reason, emit=False)
+                    when = max(created, at)
+                    self._apply(conn, event.action, when, event.reason or event.entity, emit=False)
                 else:
                     conn.pending.append((at, event))
             # History before this moment is the past: no webhooks for it. A connection created
@@ -272,7 +292,7 @@ class Simulator:
                 while conn.pending and conn.pending[0][0] <= now:
                     at, event = conn.pending.pop(0)
                     due += self._sync_events(conn, conn.elapsed(at))
-                    due += self._apply(conn, event.action, at, event.reason)
+                    due += self._apply(conn, event.action, at, event.reason or event.entity)
                 due += self._sync_events(conn, conn.elapsed(now))
             due.sort(key=lambda item: item[0])
             new = [self._record(at, name, payload) for at, name, payload in due]
@@ -343,10 +363,26 @@ class Simulator:
     def resume(self, ref: str) -> list[SimEvent]:
         return self._act(ref, "resume", None)
 
+    def fail_batch(self, ref: str, entity: str | None = None) -> list[SimEvent]:
+        """The batch under way fails (`entity`, or all its entities, FAILED) and the sync stops
+        there without a webhook; `resume` retries it. SimError when no batch is left."""
+        self.tick()
+        with self.lock:
+            self.get(ref).batch_to_fail(self.clock.now(), entity)  # refused before any change
+        return self._act(ref, "fail_batch", entity)
+
     def _apply(
         self, conn: Connection, action: str, at: float, reason: str | None, *, emit: bool = True
     ) -> list[tuple[float, str, dict[str, Any]]]:
+        if action == "fail_batch":
+            try:
+                conn.failed = conn.batch_to_fail(at, reason)
+            except SimError:
+                return []  # a scripted failure when no batch is left: nothing to fail
+            action = "stall"  # a failed batch stops the sync where it is
         if action in ("stall", "resume"):
+            if action == "resume":
+                conn.failed = None  # Rutter retries the batch
             self._stall(conn, at, action == "stall")
             return []  # Rutter announces no stall: the status document just stops moving
         if action == "reconnect":

@@ -28,7 +28,8 @@ def now() -> str:
 def scenario(path: Path, count: int) -> Counter[str]:
     """`count` connections: mostly healthy, and a few of every finding the simulator can make
     (a stall an hour before start is a stale ongoing sync; a 12-hour first batch begun 7 hours
-    ago is an initial sync past the 6-hour default)."""
+    ago is an initial sync past the 6-hour default; a scripted `fail_batch` fails the batch
+    under way)."""
     kinds: Counter[str] = Counter()
     connections: list[dict[str, Any]] = []
     for n in range(count):
@@ -44,6 +45,9 @@ def scenario(path: Path, count: int) -> Counter[str]:
         elif n % 100 == 4:
             first = [{"months": 6, "duration": "12h", "entities": {"orders": "REQUIRED"}}]
             kind, spec = "not_ready", {"template": "initial", "age": "7h", "batches": first}
+        elif n % 100 == 5:
+            failure = [{"at": "-1m", "action": "fail_batch", "entity": "customers"}]
+            kind, spec = "failed_batch", {"template": "historical", "events": failure}
         else:
             kind, spec = "ok", {"template": "ongoing" if n % 2 else "historical"}
         kinds[kind] += 1
@@ -119,14 +123,14 @@ def test_a_thousand_connections(launch: Callable[..., RunningSim], tmp_path: Pat
     assert Counter(row[5] for row in rows) == {k: v for k, v in expected.items() if k != "ok"}
     commands = Counter(line.split(" ", 1)[0] for line in result.stderr.splitlines() if "::" in line)
     assert commands == {
-        "::error": expected["disabled"] + expected["needs_update"],
+        "::error": expected["disabled"] + expected["needs_update"] + expected["failed_batch"],
         "::warning": expected["stale"] + expected["not_ready"],
     }
     assert result.stderr.splitlines()[-1] == (
-        "1000 connections checked: 960 healthy, 20 failing, 20 warnings"
+        "1000 connections checked: 950 healthy, 30 failing, 20 warnings"
     )
     [suite] = list(junitparser.JUnitXml.fromfile(str(report)))
-    assert (suite.tests, suite.failures, suite.errors) == (1000, 20, 0)
+    assert (suite.tests, suite.failures, suite.errors) == (1000, 30, 0)
 
 
 def test_the_simulator_job_of_docs_ci_is_green(
@@ -144,8 +148,27 @@ def test_exit_codes_of_the_other_findings(
     launch: Callable[..., RunningSim], tmp_path: Path
 ) -> None:
     path = tmp_path / "fleet.json"
-    scenario(path, 5)  # shop-0001 disabled, -0002 needs update, -0003 stale, -0004 not ready
+    scenario(path, 6)  # shop-0001 disabled, -0002 needs update, -0003 stale, -0004 not ready,
+    # -0005 a failed batch (scripted)
     sim = launch("--start", now(), "--scenario", str(path))
+    failed = sim.run("check", sim.connections["shop-0005"]["id"], "-o", "json")
+    assert failed.returncode == 10, failed.stderr
+    [finding] = json.loads(failed.stdout)["connections"][0]["findings"]
+    assert (finding["kind"], finding["batch_num"], finding["entities"]) == (
+        "failed_batch",
+        2,
+        ["customers"],
+    )
+    # The control surface fails one on demand; `resume` (Rutter retrying it) clears it.
+    healthy = sim.connections["shop-0000"]["id"]
+    sim.control("POST", f"/connections/{healthy}/fail-batch")
+    junit = sim.run("check", healthy, "-o", "junit")
+    assert junit.returncode == 10
+    [suite] = list(junitparser.JUnitXml.fromstring(junit.stdout.encode()))
+    [case] = list(suite)
+    assert [r.type for r in case.result] == ["failed_batch"]
+    sim.control("POST", f"/connections/{healthy}/resume")
+    assert sim.run("check", healthy).returncode == 0
     stale, initial = sim.connections["shop-0003"]["id"], sim.connections["shop-0004"]["id"]
     assert sim.run("check", stale, initial).returncode == 0  # both only warn by default
     assert sim.run("check", stale, "--fail-on", "stale").returncode == 10

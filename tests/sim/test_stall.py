@@ -1,12 +1,15 @@
-"""The simulator stalls a connection on purpose: same stage, nothing moves, no webhook."""
+"""The simulator stalls a connection on purpose: same stage, nothing moves, no webhook; or
+fails the batch under way (FAILED in the status document, the sync stopped there)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rutterctl.sim.scenario_file import parse_scenario
+import pytest
+from rutterctl.sim.scenario_file import SpecError, parse_scenario
 
 from tests.sim.support import Harness, harness
+from tests.spec import validate_response
 
 
 def status(h: Harness, name: str) -> dict[str, Any]:
@@ -111,3 +114,74 @@ def test_a_scenario_file_scripts_a_stall_and_its_end() -> None:
     h.control("POST", "/clock/advance", {"duration": "1h11m"})
     assert h.control("GET", "/connections/flaky").json()["stalled_since"] is None
     assert status(h, "flaky")["is_ready"] is True
+
+
+def batch_statuses(h: Harness, name: str) -> list[dict[str, str]]:
+    batches = status(h, name)["historical_sync_status"]["batches"]
+    return [{k: v["status"] for k, v in b["progress_info"].items()} for b in batches]
+
+
+def test_a_failed_batch_shows_failed_stops_the_sync_and_resume_retries_it() -> None:
+    h = harness()
+    body = h.control("POST", "/connections/acme-historical/fail-batch").json()
+    assert body["events"] == []  # no webhook announces it; the status document shows it
+    assert body["connection"]["failed_batch"] == {"batch_num": 2, "entities": ["customers"]}
+    doc = h.get("/connections/status", access_token=h.token("acme-historical")).json()
+    validate_response("/connections/status", doc)  # FAILED is in the spec's enum
+    assert batch_statuses(h, "acme-historical")[1] == {"customers": "FAILED"}
+    frozen = status(h, "acme-historical")
+    h.control("POST", "/clock/advance", {"duration": "2h"})
+    assert moving_parts(status(h, "acme-historical")) == moving_parts(frozen)
+    resumed = h.control("POST", "/connections/acme-historical/resume").json()["connection"]
+    assert (resumed["failed_batch"], resumed["stalled_since"]) == (None, None)
+    h.control("POST", "/clock/advance", {"duration": "2h"})
+    assert batch_statuses(h, "acme-historical")[1] == {"customers": "COMPLETED"}
+
+
+def test_one_entity_of_a_batch_fails_and_the_others_keep_their_status() -> None:
+    h = harness()
+    h.control("POST", "/clock/advance", {"duration": "5m"})
+    body = h.control("POST", "/connections/acme-initial/fail-batch", {"entity": "orders"}).json()
+    assert body["connection"]["failed_batch"] == {"batch_num": 1, "entities": ["orders"]}
+    assert batch_statuses(h, "acme-initial")[0] == {"orders": "FAILED", "products": "IN_PROGRESS"}
+
+
+def test_a_batch_failure_is_refused_when_there_is_nothing_to_fail() -> None:
+    h = harness()
+    done = h.control("POST", "/connections/acme-ongoing/fail-batch")
+    assert done.status_code == 409
+    assert "history is complete" in done.json()["error"]
+    unknown = h.control("POST", "/connections/acme-initial/fail-batch", {"entity": "invoices"})
+    assert unknown.status_code == 400
+    assert "orders, products" in unknown.json()["error"]
+    assert h.control("GET", "/connections/acme-initial").json()["failed_batch"] is None
+
+
+def test_a_scenario_file_scripts_a_failed_batch() -> None:
+    scenario = parse_scenario(
+        {
+            "connections": [
+                {
+                    "name": "broken",
+                    "template": "historical",
+                    "events": [{"at": "-1m", "action": "fail_batch", "entity": "customers"}],
+                },
+                {"name": "late", "events": [{"at": "10m", "action": "fail_batch"}]},
+            ]
+        },
+        name="broken",
+    )
+    h = harness(scenario)
+    assert batch_statuses(h, "broken")[1] == {"customers": "FAILED"}
+    assert "FAILED" not in str(batch_statuses(h, "late"))
+    h.control("POST", "/clock/advance", {"duration": "11m"})
+    assert set(batch_statuses(h, "late")[0].values()) == {"FAILED"}
+    with pytest.raises(SpecError, match='only for action = "fail_batch"'):
+        parse_scenario(
+            {
+                "connections": [
+                    {"name": "x", "events": [{"at": 0, "action": "stall", "entity": "o"}]}
+                ]
+            },
+            name="x",
+        )
