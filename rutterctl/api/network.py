@@ -18,7 +18,6 @@ credentials: Rutter's Basic credentials never cross a network in plain text.
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 import time
 import urllib.request
@@ -30,6 +29,7 @@ import httpcore
 import httpx
 
 from rutterctl.errors import UsageError
+from rutterctl.hosts import is_loopback as is_loopback  # api.client imports it from here
 
 _local = threading.local()
 
@@ -167,15 +167,6 @@ def _check_proxy(url: str) -> httpx.URL:
 def _shown(url: str) -> str:
     parts = urlsplit(url if "://" in url else f"http://{url}")
     return f"{parts.scheme}://{parts.hostname or '?'}" + (f":{parts.port}" if parts.port else "")
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def transport(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import signal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -12,13 +11,7 @@ from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import complete_connection
 from rutterctl.errors import UsageError, WaitTimeout
 
-if TYPE_CHECKING:
-    from rutterctl.api.forward import Forwarder
-    from rutterctl.domain.listen import ListenSession
-    from rutterctl.domain.webhooks import Delivery, ForwardOutcome
-
 Opt = typer.Option
-BANNER = "rutterctl-listen listening on"
 
 
 class ListenOutput(StrEnum):
@@ -72,11 +65,12 @@ def listen(
       rutterctl listen --until INITIAL_UPDATE --connection acme --timeout 30m
       rutterctl listen -o ndjson --events CONNECTION_DISABLED,CONNECTION_NEEDS_UPDATE
     """
+    from rutterctl.cli.listen_run import build_session, run
     from rutterctl.domain.durations import parse_duration
-    from rutterctl.sim.server import is_loopback
+    from rutterctl.hosts import is_loopback
 
     deps: Deps = ctx.obj
-    if not allow_remote and not is_loopback(host):
+    if not allow_remote and not is_loopback(host, resolve=True):
         raise UsageError(
             f"refusing to listen on {host}: not a loopback address",
             hint="pass --allow-remote if webhooks must reach this machine from elsewhere",
@@ -84,15 +78,15 @@ def listen(
     if not path.startswith("/"):
         raise UsageError(f"--path must start with '/', not {path!r}")
     seconds = parse_duration(timeout, option="--timeout") if timeout else None
-    mode = deps.choose_output(output, ListenOutput.table)
+    ndjson = deps.choose_output(output, ListenOutput.table) is ListenOutput.ndjson
     forwarder = None
     if forward_to:
         from rutterctl.api.forward import Forwarder
 
         forwarder = Forwarder(forward_to)
-    session = _session(deps, forwarder, events, connection, until, mode)
+    session = build_session(deps, forwarder, events, connection, until, ndjson)
     try:
-        arrived = _serve(deps, session, host, port, path, mode, seconds)
+        arrived = run(deps, session, host, port, path, ndjson=ndjson, seconds=seconds)
     finally:
         if forwarder is not None:
             forwarder.close()
@@ -104,73 +98,3 @@ def listen(
         )
     if session.signal is not None:
         raise typer.Exit(128 + session.signal)  # 143 after SIGTERM, as the exit-code table says
-
-
-def _serve(
-    deps: Deps,
-    session: ListenSession,
-    host: str,
-    port: int,
-    path: str,
-    mode: ListenOutput,
-    seconds: float | None,
-) -> bool:
-    """Bind, say where (the first line), serve until the session is done or time runs out."""
-    from rutterctl.api.webhook_server import make_app, serve
-    from rutterctl.sim.server import literal_host, url_host
-
-    bind = literal_host(host)
-    try:
-        app = make_app(path, session.handle, lambda exc: _bug(deps, exc))
-        bound, stop = serve(app, bind, port)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-            hint="pick another --port, or --port 0 for a free one",
-        ) from None
-    banner = deps.err if mode is ListenOutput.ndjson else deps.out
-    banner.write(f"{BANNER} http://{url_host(bind)}:{bound}{path}\n")
-    banner.flush()
-    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: session.interrupt(signum))
-    try:
-        return session.wait(seconds, deps.monotonic)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        stop()
-
-
-def _session(
-    deps: Deps,
-    forwarder: Forwarder | None,
-    events: str | None,
-    connection: str | None,
-    until: str | None,
-    mode: ListenOutput,
-) -> ListenSession:
-    import shutil
-
-    from rutterctl.cli.webhooks import receiver_for
-    from rutterctl.domain.listen import ListenSession
-    from rutterctl.render.jsonout import dumps_line
-    from rutterctl.render.webhook_view import delivery_doc, delivery_line
-
-    # Rutter's codes are upper case: `--events initial_update` means INITIAL_UPDATE.
-    codes = {c.strip().upper() for c in events.split(",") if c.strip()} if events else None
-    receiver = receiver_for(deps, events=codes, connection=connection)
-    forward = forwarder.forward if forwarder is not None else None
-
-    # On a terminal the event lines keep to its width; piped, each event is one line.
-    width = shutil.get_terminal_size().columns if deps.out_is_tty else None
-
-    def report(delivery: Delivery, outcome: ForwardOutcome | None) -> None:
-        if mode is ListenOutput.ndjson:
-            deps.out.write(dumps_line(delivery_doc(delivery, outcome)))
-        else:
-            deps.out.write(delivery_line(delivery, outcome, width) + "\n")
-        deps.out.flush()
-
-    return ListenSession(receiver, report, forward, until.strip().upper() if until else None)
-
-
-def _bug(deps: Deps, exc: Exception) -> None:
-    deps.warn(f"warning: a delivery failed: unexpected {type(exc).__name__}: {exc} (answered 500)")

@@ -103,9 +103,9 @@ def build_from_options(options: ServeOptions) -> Simulator:
 
 def run_server(options: ServeOptions, *, out: TextIO, warn: Callable[[str], None]) -> int:
     """Serve until SIGINT/SIGTERM; the exit code (0 after SIGTERM, 130 after Ctrl-C)."""
-    from rutterctl.sim.server import is_loopback
+    from rutterctl.hosts import is_loopback
 
-    if not options.allow_remote and not is_loopback(options.host):
+    if not options.allow_remote and not is_loopback(options.host, resolve=True):
         raise UsageError(
             f"refusing to serve on {options.host}: not a loopback address",
             hint="the simulator accepts made-up credentials; pass --allow-remote if you mean it",

@@ -8,9 +8,7 @@ simulation on a ticker so webhooks fire without requests, and returns the base U
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +17,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import WSGITask
 
+from rutterctl.hosts import literal_host, url_host
 from rutterctl.sim.app import API_PREFIX, DropConnection, SimApp
 from rutterctl.sim.state import Simulator
 
@@ -37,27 +36,6 @@ class _DroppingTask(WSGITask):
 
 class _Channel(HTTPChannel):
     task_class = _DroppingTask
-
-
-def literal_host(host: str) -> str:
-    """An IP literal, so that waitress binds exactly one socket."""
-    if host.lower() in ("localhost", "localhost."):
-        return "127.0.0.1"
-    try:
-        return str(ipaddress.ip_address(host.strip("[]")))
-    except ValueError:
-        return str(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0])
-
-
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(literal_host(host)).is_loopback
-    except (ValueError, OSError):
-        return False
-
-
-def url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
 
 
 # Idle clients must not lock others out: waitress stops accepting at `connection_limit` open

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
-from rutterctl.api.webhook_server import make_app
+from rutterctl.serve.webhooks import make_app
 
 
 def client(handle: Any, errors: list[Exception] | None = None) -> httpx.Client:

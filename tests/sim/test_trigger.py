@@ -144,7 +144,7 @@ def test_cli_trigger_without_a_simulator() -> None:
 
 
 def test_tab_completes_event_codes_and_signatures() -> None:
-    from rutterctl.cli.sim import _codes, _signatures
+    from rutterctl.cli.sim_trigger import _codes, _signatures
 
     assert _codes("connection_") == [
         "CONNECTION_NEEDS_UPDATE",
