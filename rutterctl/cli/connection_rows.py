@@ -101,7 +101,13 @@ def warn_failed(deps: Deps, rows: list[ConnectionRow]) -> None:
 
 
 def write_rows(
-    deps: Deps, rows: list[ConnectionRow], output: ListFormat, *, details: bool, show_token: bool
+    deps: Deps,
+    rows: list[ConnectionRow],
+    output: ListFormat,
+    *,
+    details: bool,
+    show_token: bool,
+    stage: bool = True,
 ) -> None:
     from rutterctl.render.connections_view import write_connections
 
@@ -115,4 +121,5 @@ def write_rows(
         caption=deps.context_label(),
         now=deps.now(),
         show_token=show_token,
+        stage=stage,
     )

@@ -62,4 +62,4 @@ def find(
             f"(searched {len(connections)} connections)",
             hint="try a shorter part of the name, or --refresh if the store was renamed today",
         )
-    write_rows(deps, found, output, details=True, show_token=show_token)
+    write_rows(deps, found, output, details=True, show_token=show_token, stage=False)

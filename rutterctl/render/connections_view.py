@@ -44,6 +44,8 @@ TTY_COLUMNS = {
         # With --details the store is what a support engineer looks for: never dropped (rows
         # become blocks when id, store and stage do not fit side by side).
         Column("store_name", "store"),
+        # `connections find` matched it; dropped after the times, before the platform.
+        Column("store_domain", "domain", priority=3),
         Column("stage", "stage"),
         Column("error", "error", priority=1, whole=False, min_width=24),
         Column("name", "name"),
@@ -102,17 +104,26 @@ def _when(ts: Timestamp, now: datetime | None) -> str:
 
 
 def _table(
-    rows: Sequence[ConnectionRow], *, details: bool, now: datetime | None, show_token: bool
+    rows: Sequence[ConnectionRow],
+    *,
+    details: bool,
+    now: datetime | None,
+    show_token: bool,
+    stage: bool = True,
 ) -> tuple[list[str], list[list[str]]]:
     """Piped (`now` None): every column, the header the json keys. On a terminal, only what
     fits: no error column unless a connection has one, and with --details no (masked) token
-    column unless --show-token asked for it, so that id, store and stage stay readable."""
+    column unless --show-token asked for it, so that id, store and stage stay readable.
+    Without `stage` (`connections find` reads none) a terminal shows the store domain in the
+    stage's place rather than a column of dashes."""
     tty = now is not None
+    domain = tty and details and not stage
     token = not (tty and details) or show_token
     errors = not tty or any(row.error for row in rows)
     header = ["id", "platform", "created_at", "updated_at"] + (["access_token"] if token else [])
     if details:
-        header += ["store_name", "stage"] + (["error"] if errors else [])
+        header += ["store_name", "store_domain" if domain else "stage"]
+        header += ["error"] if errors else []
     body = []
     for row in rows:
         s = row.summary
@@ -120,7 +131,8 @@ def _table(
         cells += [row.token] if token else []
         if details:
             store = row.store.store_name if row.store else None
-            cells += [store or "-", row.stage or "-"] + ([row.error or "-"] if errors else [])
+            where = (row.store.store_domain if row.store else None) if domain else row.stage
+            cells += [store or "-", where or "-"] + ([row.error or "-"] if errors else [])
         body.append(cells)
     return header, body
 
@@ -136,8 +148,10 @@ def write_connections(
     caption: str | None = None,
     now: datetime | None = None,
     show_token: bool = False,
+    stage: bool = True,
 ) -> None:
-    """`now` (for "3h ago" on a terminal) defaults to the clock; tests pass their own."""
+    """`now` (for "3h ago" on a terminal) defaults to the clock; tests pass their own.
+    `stage`: whether the rows carry stages (`connections find` leaves them out)."""
     docs = [connection_document(row) for row in rows]
     if fmt == "json":
         write_json(docs, out)
@@ -147,7 +161,7 @@ def write_connections(
         write_csv(CONNECTION_KEYS, docs, out)
     else:
         when = (now or datetime.now(UTC)) if tty else None
-        header, body = _table(rows, details=details, now=when, show_token=show_token)
+        header, body = _table(rows, details=details, now=when, show_token=show_token, stage=stage)
         write_table(
             header, body, out, tty=tty, color=color, styles={"stage": STAGE_STYLE}, caption=caption
         )

@@ -115,6 +115,22 @@ def test_connections_list(width: int, details: bool, monkeypatch: pytest.MonkeyP
         assert "not shown at 80 columns: platform" in text and "-o json" in text
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_connections_find(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = shown(
+        ["connections", "find", "acme"], width, monkeypatch, connections=respond(200, _fleet())
+    )
+    words = text.split()
+    assert all(cid in words for cid in IDS) and text.count(STORE) == 3
+    # find reads no stage: no column of dashes; what it matched on shows as room allows.
+    assert "stage" not in words and "-" not in words
+    # Dropped in this order: the times, the domain, and only then the platform.
+    assert {"SHOPIFY", "WOO_COMMERCE", "BIG_COMMERCE"} <= set(words)
+    assert (words.count("acme.example") == 3) == (width >= 100)
+    if width == 80:
+        assert "not shown at 80 columns: created, updated, domain" in text
+
+
 AMOUNTS = ["409.11", "52.3", "100000.99"]
 RECORD_IDS = [f"{n}eeeeeee-dddd-4ccc-8bbb-aaaaaaaaaaa{n}" for n in range(3)]
 
