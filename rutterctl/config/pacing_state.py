@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -78,7 +79,7 @@ def _slots(raw: bytes) -> list[Slot]:
     """The slots recorded, or none when the file is new, cut short or not ours."""
     try:
         doc: Any = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested 100,000 deep
         return []
     if not isinstance(doc, dict) or doc.get("version") != VERSION:
         return []
@@ -90,5 +91,8 @@ def _slots(raw: bytes) -> list[Slot]:
         for s in slots
         if isinstance(s, list)
         and len(s) == 3
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in s)
+        # NaN or an infinity (json.loads reads both) would make a slot that never frees.
+        and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in s
+        )
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 import subprocess
 import sys
@@ -86,7 +87,18 @@ def test_slots_of_another_process_count(tmp_path: Path) -> None:
         child.wait(timeout=30)
 
 
-@pytest.mark.parametrize("content", [b"", b"{not json", b'{"version": 99, "slots": []}', b"[]"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{not json",
+        b'{"version": 99, "slots": []}',
+        b"[]",
+        b"[" * 100_000 + b"]" * 100_000,  # a RecursionError in json.loads
+        # A slot of this (live) process that is never answered: NaN never ages out.
+        b'{"version": 1, "slots": [[NaN, %d, 1]]}' % os.getpid(),
+    ],
+)
 def test_a_file_cut_short_or_not_ours_reads_as_empty(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "org.json"
     path.write_bytes(content)
