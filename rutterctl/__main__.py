@@ -12,8 +12,10 @@ def main() -> None:
     from rutterctl.cli.fast import answer
 
     code = answer(sys.argv[1:], os.environ, sys.stdout)
+    if code:
+        raise SystemExit(code)  # fish asking whether there is anything to complete: no
     if code is not None:
-        raise SystemExit(code)
+        return
     from rutterctl import interrupts
 
     # SIGTERM (timeout, CI cancellation, docker stop) and SIGHUP end a run like Ctrl-C:
