@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Annotated
@@ -18,7 +17,6 @@ if TYPE_CHECKING:
 
 app = group("webhooks", "Rutter's webhooks: verify a saved one (see also `rutterctl listen`).")
 
-_REQUEST_LINE = re.compile(rb"[A-Z]+ \S+ HTTP/\d(?:\.\d)?\r?\n")
 MAX_INPUT = 16 * 1024 * 1024
 
 
@@ -56,24 +54,6 @@ def receiver_for(deps: Deps, *, events: Collection[str] | None, connection: str 
     )
 
 
-def split_request(data: bytes) -> tuple[bytes, dict[str, str]]:
-    """A saved payload as it is, or a raw HTTP request: (body, headers)."""
-    if not _REQUEST_LINE.match(data):
-        return data, {}
-    head, sep, body = data.partition(b"\r\n\r\n")
-    if not sep:
-        head, sep, body = data.partition(b"\n\n")
-    headers = {}
-    for line in head.decode("latin-1").splitlines()[1:]:
-        name, colon, value = line.partition(":")
-        if colon:
-            headers[name.strip().lower()] = value.strip()
-    length = headers.get("content-length", "")
-    if length.isdigit() and int(length) <= len(body):
-        body = body[: int(length)]  # a newline an editor added after the body is not in it
-    return body, headers
-
-
 @app.command("verify")
 def verify(
     ctx: typer.Context,
@@ -104,19 +84,23 @@ def verify(
       pbpaste | rutterctl webhooks verify --profile prod --signature "$SIG"
     """
     from rutterctl.config.signing import signing_secret
+    from rutterctl.domain.saved_request import InvalidRequest, split_request
     from rutterctl.domain.signature import HEADER
     from rutterctl.domain.signature import verify as check
     from rutterctl.domain.webhooks import InvalidBody, parse_event
     from rutterctl.render.webhook_view import write_verify_report
 
     deps: Deps = ctx.obj
-    body, headers = split_request(_read(file))
+    try:
+        body, headers = split_request(_read(file))
+    except InvalidRequest as exc:
+        raise UsageError(f"cannot read the request in {file}: {exc}") from None
     header = signature if signature is not None else headers.get(HEADER.lower())
     settings = deps.settings()
-    secret = signing_secret(settings)
-    verdict = check(body, header, secret)
-    if not verdict.valid:
-        verdict = check(body, header, secret, other_secrets=other_secrets_of(deps))
+    # Other profiles' secrets are read only when the signature fails, to explain it.
+    verdict = check(
+        body, header, signing_secret(settings), other_secrets=lambda: other_secrets_of(deps)
+    )
     event, problem = None, None
     try:
         event = parse_event(body)

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -128,11 +128,12 @@ def verify(
     header: str | None,
     secret: str,
     *,
-    other_secrets: Mapping[str, str] | None = None,
+    other_secrets: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
 ) -> Verdict:
     """Check `header` against `raw_body` keyed with `secret`, and explain a mismatch.
 
-    `other_secrets` (profile name -> its secret) are tried only to explain a mismatch.
+    `other_secrets` (profile name -> its secret) are tried only to explain a mismatch, and a
+    callable that gives them (reading them may wait on a keyring) is called only then.
     """
     if header is None or not header.strip():
         return Verdict(Kind.MISSING, f"no {HEADER} header")
@@ -146,7 +147,8 @@ def verify(
     ):
         return Verdict(Kind.VALID, "valid signature")
     # Invalid: only now is the explanation worth its cost (a parse and a dozen digests).
-    secrets = [("", secret), *(other_secrets or {}).items()]  # "": this profile
+    others = other_secrets() if callable(other_secrets) else other_secrets
+    secrets = [("", secret), *(others or {}).items()]  # "": this profile
     bodies = [("raw body", raw_body), *reserializations(raw_body)]
     match = None
     for secret_label, key in secrets:

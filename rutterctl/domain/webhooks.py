@@ -118,7 +118,7 @@ class Receiver:
         """Authenticate first (an unsigned request is 401 whatever its body), then read."""
         at = self.now()
         body_digest = hashlib.sha256(raw_body).hexdigest()
-        verdict = verify(raw_body, signature, self.secret)
+        verdict = verify(raw_body, signature, self.secret, other_secrets=self._other)
         event: WebhookEvent | None = None
         problem = None
         try:
@@ -126,7 +126,6 @@ class Receiver:
         except InvalidBody as exc:
             problem = str(exc)
         if not verdict.valid:
-            verdict = verify(raw_body, signature, self.secret, other_secrets=self._other())
             selected = event is None or self.selects(event)
             return Delivery(at, 401, body_digest, event=event, verdict=verdict, selected=selected)
         if event is None:

@@ -160,3 +160,21 @@ def test_a_terminal_on_stdin_is_refused_rather_than_waited_on() -> None:
         os.close(slave)
     assert result.returncode == 2
     assert result.stderr.startswith("error: no FILE given, and stdin is a terminal")
+
+
+def test_a_saved_chunked_request_is_dechunked(tmp_path: Path) -> None:
+    """A capture of a chunked POST: the body is the chunks joined (the bytes Rutter signed),
+    not the framing; a broken framing is a usage error, not a verdict."""
+    head = (
+        "POST /webhooks HTTP/1.1\r\nHost: example\r\nTransfer-Encoding: chunked\r\n"
+        f"X-Rutter-Signature: {sign(BODY, CLIENT_SECRET)}\r\n\r\n"
+    ).encode()
+    chunks = b"20;ext=1\r\n" + BODY[:32] + b"\r\n" + f"{len(BODY) - 32:x}\r\n".encode()
+    chunks += BODY[32:] + b"\r\n0\r\nX-Trailer: t\r\n\r\n"
+    result = invoke(["webhooks", "verify", _save(tmp_path, head + chunks)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "valid, checked with the secret of profile default" in result.stdout
+    cut = invoke(["webhooks", "verify", _save(tmp_path, head + chunks[:40], "cut")])
+    assert cut.exit_code == 2
+    assert cut.stderr.startswith("error: cannot read the request in ")
+    assert "ends inside a chunk" in cut.stderr

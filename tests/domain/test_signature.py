@@ -119,3 +119,17 @@ def test_huge_and_deeply_nested_bodies_are_not_reserialised() -> None:
     deep = b"[" * 30_000 + b"]" * 30_000  # under the size bound: json.loads would recurse
     assert reserializations(deep) == []
     assert verify(deep, sign(b"other", SECRET), SECRET).kind is Kind.MISMATCH
+
+
+def test_other_secrets_given_lazily_are_read_only_when_it_fails() -> None:
+    asked: list[str] = []
+
+    def others() -> dict[str, str]:
+        asked.append("read")
+        return {"prod": "prod-secret-abcdefgh"}
+
+    assert verify(RAW, sign(RAW, SECRET), SECRET, other_secrets=others).valid
+    assert asked == []
+    header = sign(RAW, "prod-secret-abcdefgh")
+    assert verify(RAW, header, SECRET, other_secrets=others).kind is Kind.OTHER_SECRET
+    assert asked == ["read"]
