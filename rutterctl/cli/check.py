@@ -116,6 +116,8 @@ def check(
     deps.deadline = deadline
     deps.sleep = deadline_sleep(deps.sleep, deps.monotonic, deadline)
     targets: list[Target] = check_run.targets(deps, names, status.value if status else None)
+    if screen is CheckOutput.table and deps.out_is_tty:
+        targets = check_run.with_store_names(deps, targets)
     code = check_run.run(deps, targets, policy, limits, screen.value, filed, report, show_all)
     if code:
         raise typer.Exit(code)

@@ -109,6 +109,9 @@ def watch(
     if not targets:
         deps.warn("nothing to watch: the organisation lists no such connection")
         return
+    live = output is WatchOutput.table and deps.out_is_tty
+    if live:  # store names where the cache has them fresh (no request); ndjson keeps ids
+        targets = check_run.with_store_names(deps, targets)
     gateway = deps.gateway()
     watcher = Watcher(
         fetch=lambda token: get_status(gateway, token, deps.now, with_store=False),
@@ -125,7 +128,7 @@ def watch(
     header = f"watching {len(watched)} · every {pace} · {deps.context_label()}"
     view = None
     try:  # from the first frame on: a signal at any point restores the terminal
-        if output is WatchOutput.table and deps.out_is_tty:
+        if live:
             view = watch_view.LiveView(deps.out, deps.color, header, deps.now, deps.monotonic)
             view.capture_stderr = deps.err_is_tty  # a retry warning then prints above it
             view.attach(watcher, watched, fleet)

@@ -80,11 +80,18 @@ EPSILON = 1e-6
 @dataclass(frozen=True)
 class Target:
     """One connection of a fleet. `name` is what the user typed (alias, id) or the id: never
-    an access token, which is a secret. `connection_id` when known before any request."""
+    an access token, which is a secret. `connection_id` when known before any request.
+    `store_name`: for people on a terminal, when `name` is only an id and a fresh store name
+    is known without a request (the store cache); machine output keeps `name`."""
 
     name: str
     access_token: str
     connection_id: str | None = None
+    store_name: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.store_name or self.name
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import IO, Any, Protocol, TextIO
 
 from rutterctl.domain.check import SEVERITY, CheckResult, Finding, Kind, Level, Summary
+from rutterctl.domain.fleet import Target
 from rutterctl.render import term
 from rutterctl.render.jsonout import dumps_line
-from rutterctl.render.layout import Column, Pair, Part, fit_line, pair_lines, print_table
+from rutterctl.render.layout import Column, Pair, Part, cells, fit_line, pair_lines, print_table
 from rutterctl.render.plain import escape_surrogates, printable, write_tsv
 from rutterctl.secrets import redact
 
@@ -170,9 +171,19 @@ def rows_of(result: CheckResult, *, link_below: bool = False) -> list[list[str]]
     ]
 
 
+NAME_WIDTH = 36  # a connection id's: a store name shown instead is never wider
+
+
+def person(target: Target) -> str:
+    """A connection on a terminal: the alias or id typed, else the store name the cache holds
+    (capped at an id's width: a table's connection column stays whole), else the id."""
+    name = printable(redact(target.shown))
+    return fit_line([Part(name, cuttable=True)], NAME_WIDTH) if cells(name) > NAME_WIDTH else name
+
+
 def _links(result: CheckResult) -> list[tuple[str, str]]:
     return [
-        (printable(redact(result.target.name)), str(url))
+        (person(result.target), str(url))
         for finding, _ in result.findings
         for key, url in finding.data
         if key == "link_url" and url
@@ -210,6 +221,8 @@ class TableSink:
             return
         worst = min((SEVERITY.index(f.kind) for f, _ in result.findings), default=len(SEVERITY))
         rows = rows_of(result, link_below=self.tty)
+        if self.tty:  # people read a store name better than an id (piped rows keep the id)
+            rows = [[person(result.target), *r[1:]] for r in rows]
         self._rows.append(((LEVELS.index(result.level), worst, len(self._rows)), rows))
         self._links += _links(result)
 

@@ -20,6 +20,7 @@ from rutterctl.domain.fleet import Fleet
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.watch import TRANSITIONS, Change, Watched, Watcher
 from rutterctl.errors import ApiError, RutterctlError
+from rutterctl.render.check_view import person
 from rutterctl.render.connections_view import STAGE_STYLE
 from rutterctl.render.jsonout import dumps_line
 from rutterctl.render.layout import Column, Fit, Part, cells, fit, fit_line, table
@@ -137,11 +138,11 @@ def _attention(w: Watched) -> tuple[int, str]:
         rank = 2 + (order.index(stage) if stage in order else len(order))
         if w.done:
             rank += 10
-    return rank, w.target.name
+    return rank, w.target.shown
 
 
 def row(w: Watched, now: datetime) -> list[str]:
-    name = printable(redact(w.target.name))
+    name = person(w.target)
     alert = STALLED if w.stalled else ("ERROR" if w.error is not None else "")
     if not alert and w.done and w.blocked is None:
         alert = "done"
@@ -173,9 +174,9 @@ def row(w: Watched, now: datetime) -> list[str]:
     ]
 
 
-def _log_line(change: Change) -> str:
+def _log_line(change: Change, names: dict[str, str]) -> str:
     when = rfc3339(change.at)[11:19]
-    name = printable(redact(change.connection))
+    name = names.get(change.connection) or printable(redact(change.connection))
     if change.event == "stage_changed":
         what = f"{change.before or 'first seen'} → {change.after}"
     elif change.event == "batch_completed":
@@ -255,7 +256,8 @@ def frame(
     items += [Text(fit_line([Part(n, cuttable=True)], width), style="dim") for n in notes]
     if logged:
         items.append(Text("recent changes", style="bold"))
-        items += [Text(fit_line([Part(_log_line(c))], width)) for c in logged]
+        people = {w.target.name: person(w.target) for w in watched}
+        items += [Text(fit_line([Part(_log_line(c, people))], width)) for c in logged]
     return Group(*items)
 
 

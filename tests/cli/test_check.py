@@ -313,3 +313,42 @@ def test_a_step_summary_that_cannot_be_written_is_a_warning_not_a_failure(
     result = run(Fleet(HEALTHY), env=env)
     assert result.exit_code == 0
     assert "warning: GITHUB_STEP_SUMMARY" in result.stderr
+
+
+def remember_store(cid: str, name: str, read_at: Any) -> None:
+    """The store cache as `connections find` or `list --details` leaves it."""
+    import os
+
+    from rutterctl.config.cache import FileStoreCache
+    from rutterctl.domain.models import StoreInfo
+
+    from tests.fakes import CLIENT_ID
+
+    sandbox = "https://sandbox.rutterapi.com/versioned"
+    cache = Path(os.environ["RUTTERCTL_CACHE_DIR"])
+    stores = FileStoreCache.in_dir(cache, sandbox, CLIENT_ID, lambda: read_at)
+    stores.update({cid: StoreInfo(name, "acme.example", None)})
+
+
+def test_a_terminal_shows_fresh_store_names_from_the_cache_and_pipes_keep_ids(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import timedelta
+
+    from tests.fakes import FIXED_NOW, pin_terminal, visible
+
+    pin_terminal(monkeypatch, 80)
+    remember_store(ids(1)[0], "Acme Outfitters", FIXED_NOW)
+    remember_store(ids(2)[0], "Globex " + "Corporation " * 5, FIXED_NOW)  # long: capped
+    remember_store(ids(3)[0], "Old Name Ltd", FIXED_NOW - timedelta(days=3))  # stale: unused
+    fleet = Fleet(NEEDS_UPDATE, DISABLED, STALE)
+    lines = visible(run(fleet, tty=True).stdout).splitlines()
+    assert any(line.startswith("Acme Outfitters ") for line in lines)
+    assert any(line.startswith("Globex Corporation Corporation Cor… ") for line in lines)
+    assert f"Acme Outfitters  {builders.LINK_URL}" in lines  # the link_url list names it too
+    assert not any("Old Name" in line for line in lines)
+    assert any(line.startswith(ids(3)[0]) for line in lines)
+    piped = run(fleet)
+    assert "Acme" not in piped.stdout and ids(1)[0] in piped.stdout
+    doc = json.loads(run(fleet, "-o", "json", tty=True).stdout)
+    assert {c["connection"] for c in doc["connections"]} == {ids(n)[0] for n in (1, 2, 3)}

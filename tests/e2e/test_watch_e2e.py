@@ -107,8 +107,11 @@ def test_a_signal_restores_the_terminal(
     launch: Callable[..., RunningSim], signum: int, code: int
 ) -> None:
     sim = launch()
+    assert sim.run("connections", "list", "--details").returncode == 0  # fills the store cache
     term = Terminal(sim, ["watch", "--interval", "0.5"], 100)
     term.pump(lambda: term.shows("connection"))
+    # Rows named by the stores the cache holds fresh, instead of ids (no request for them).
+    assert any(line.startswith("Acme Disabled Store ") for line in term.lines())
     term.process.send_signal(signum)
     assert term.finish() == code
     tail = term.raw[term.raw.rindex(b"connection") :]

@@ -110,3 +110,20 @@ def test_a_row_is_one_line_the_counts_shortened_instead_of_wrapped() -> None:
     lines = draw(watched, 80)
     assert "orders 1.2k, …" in lines[2]  # the rest of the counts: -o ndjson, a wider terminal
     assert len(lines) == 2 + len(watched)  # title, header, one line per connection
+
+
+def test_a_store_name_from_the_cache_stands_for_the_id_in_rows_and_log() -> None:
+    from rutterctl.domain.watch import Change
+
+    watched, _ = fleet(n_ongoing=1)
+    target = watched[3].target
+    watched[3].target = Target(target.name, target.access_token, ID, store_name="Acme Outfitters")
+    change = Change("stage_changed", target.name, ID, FIXED_NOW, None, "ONGOING_SYNC", None)
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=False, color_system=None)
+    now = FIXED_NOW + timedelta(minutes=11)
+    console.print(frame(watched, [change], now, width=80, height=40, header="watching"))
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("Acme Outfitters ") and "ONGOING_SYNC" in line for line in lines)
+    assert lines[-1].endswith("Acme Outfitters first seen → ONGOING_SYNC")
+    assert not any(line.startswith("ongoing-0") for line in lines)
