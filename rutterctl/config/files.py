@@ -62,7 +62,9 @@ def write_atomic(path: Path, data: str, *, mode: int = 0o600, hint: str = CONFIG
 
 
 LOCK_TIMEOUT = 10.0
-_held: dict[str, int] = {}  # lock path -> nesting depth held by this process
+# (thread, lock path) -> nesting depth. Per thread: flock excludes another thread of this
+# process too (each opens its own descriptor), so only the holder's own nested call may skip.
+_held: dict[tuple[int, str], int] = {}
 _held_guard = threading.Lock()
 
 
@@ -84,7 +86,8 @@ def locked(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     files). `path` itself is not locked, because `write_atomic` replaces it by rename. The
     lock goes with the process: a crash or SIGKILL releases it. Waits at most `timeout`
     seconds, then raises UsageError "FILE is locked by another rutterctl; try again" (exit 2).
-    Re-entrant within one process (a nested `locked` of the same path does not wait on itself).
+    Re-entrant within one thread (a nested `locked` of the same path does not wait on itself);
+    other threads of the process wait like other processes.
     Readers need no lock: `write_atomic` means they see the old file or the new one whole.
     Where `fcntl` does not exist (Windows) the block runs unlocked.
     """
@@ -94,7 +97,7 @@ def locked(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         yield
         return
     lock = lock_path(path)
-    key = str(lock.absolute())
+    key = (threading.get_ident(), str(lock.absolute()))
     with _held_guard:
         if _held.get(key):
             _held[key] += 1

@@ -6,6 +6,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rutterctl.config import files
@@ -184,3 +185,89 @@ def test_write_atomic_failure_is_a_usage_error_naming_the_file(tmp_path: Path) -
     with pytest.raises(UsageError, match=r"a-file/x/config\.toml: cannot write: Not a directory"):
         files.write_atomic(blocker / "x" / "config.toml", "data\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_store_entries_expire_after_24_hours(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from rutterctl.config.cache import STORE_MAX_AGE, FileStoreCache
+    from rutterctl.domain.models import StoreInfo
+
+    now = [datetime(2026, 12, 1, 12, tzinfo=UTC)]
+    stores = FileStoreCache.in_dir(tmp_path, SANDBOX, "client", lambda: now[0])
+    stores.update({ID: StoreInfo("Acme", "acme.myshopify.com", "1")})
+    assert timedelta(hours=24) == STORE_MAX_AGE  # the age the README and --help promise
+    now[0] += timedelta(hours=23, minutes=59)
+    assert stores.fresh() == {ID: StoreInfo("Acme", "acme.myshopify.com", "1")}
+    now[0] += timedelta(minutes=2)
+    assert stores.fresh() == {}
+    now[0] -= timedelta(days=2)  # read "in the future" (a clock set back): stale too
+    assert stores.fresh() == {}
+
+
+def _remember_many(cache_dir: str, start: Any, index: int) -> None:
+    from rutterctl.config.cache import FileStoreCache
+    from rutterctl.domain.models import StoreInfo
+
+    start.wait()
+    cache = FileConnectionCache.in_dir(Path(cache_dir), SANDBOX, "client")
+    stores = FileStoreCache.in_dir(Path(cache_dir), SANDBOX, "client", _fixed_now)
+    for n in range(5):
+        cache.remember(ResolvedConnection(f"id-{index}-{n}", f"token-{index}-{n}"))
+        stores.update({f"id-{index}-{n}": StoreInfo(f"Store {index}", None, None)})
+
+
+def _fixed_now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def test_concurrent_writers_keep_every_entry(tmp_path: Path) -> None:
+    """Eight rutterctl processes updating both caches at once (the lock of config.files around
+    each read-modify-write) lose none of each other's entries."""
+    import multiprocessing
+
+    from rutterctl.config.cache import FileStoreCache
+
+    ctx = multiprocessing.get_context("fork")
+    start = ctx.Event()
+    workers = [ctx.Process(target=_remember_many, args=(str(tmp_path), start, i)) for i in range(8)]
+    for worker in workers:
+        worker.start()
+    start.set()
+    for worker in workers:
+        worker.join(30)
+        assert worker.exitcode == 0
+    cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
+    wanted = {f"id-{i}-{n}" for i in range(8) for n in range(5)}
+    assert {e.connection_id for e in cache._entries()} == wanted
+    stores = FileStoreCache.in_dir(tmp_path, SANDBOX, "client", _fixed_now)
+    assert set(stores.fresh()) == wanted
+
+
+def test_threads_of_one_process_wait_for_each_other(tmp_path: Path) -> None:
+    """The lock is re-entrant per thread only: eight threads remembering tokens at once lose
+    none (a process-wide count let a second thread in, and crashed it on the way out)."""
+    import threading
+
+    start = threading.Barrier(8)
+    failed: list[BaseException] = []
+
+    def remember(index: int) -> None:
+        cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
+        start.wait()
+        try:
+            for n in range(5):
+                cache.remember(ResolvedConnection(f"id-{index}-{n}", f"token-{index}-{n}"))
+        except BaseException as exc:  # noqa: BLE001 - reported below, from the main thread
+            failed.append(exc)
+
+    threads = [threading.Thread(target=remember, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failed == []
+    cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
+    assert len(cache._entries()) == 40
