@@ -1,8 +1,13 @@
 """GitHub Actions workflow commands for `check`: one `::error` / `::warning` per connection.
 
-Escaped as the runner expects: in the message `%` `\r` `\n` become `%25` `%0D` `%0A`; in a
-property (the title) `:` and `,` too (`%3A`, `%2C`). Written to stderr, which the runner
-reads for commands like stdout, so that stdout keeps only the chosen output format.
+Escaped as the runner unescapes them (actions/runner ActionCommand.cs, as @actions/core's
+toCommandValue does): in the message `%` `\r` `\n` become `%25` `%0D` `%0A`; in a property
+(the title) `:` and `,` too (`%3A`, `%2C`), `%` first so nothing is escaped twice.
+
+Written to stderr. GitHub's page on workflow commands shows them echoed to stdout, but the
+runner hands a step's stdout and stderr alike to its command processor (ScriptHandler.cs:
+one OutputManager per stream), so a command on stderr becomes an annotation just the same,
+and stdout keeps only the chosen output format (TSV, JSON, JUnit) that a step may pipe on.
 """
 
 from __future__ import annotations

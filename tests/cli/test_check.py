@@ -239,6 +239,47 @@ def test_workflow_command_escaping() -> None:
     assert escape_property("a: b, c%\n") == "a%3A b%2C c%25%0A"
 
 
+def runner_reads(line: str) -> tuple[str, dict[str, str], str]:
+    """How actions/runner (ActionCommand.TryParseV2) reads `::command k=v,k=v::data`: the
+    first `::` after the command ends the properties, `,` separates them, and the escapes
+    are undone in the reverse order of their making."""
+    assert line.startswith("::") and line.endswith("\n") and "\n" not in line[:-1]
+    head, data = line[2:-1].split("::", 1)
+    command, _, props = head.partition(" ")
+
+    def unescape(text: str, property_: bool) -> str:
+        text = text.replace("%0D", "\r").replace("%0A", "\n")
+        if property_:
+            text = text.replace("%3A", ":").replace("%2C", ",")
+        return text.replace("%25", "%")
+
+    pairs = dict(p.split("=", 1) for p in props.split(",")) if props else {}
+    return command, {k: unescape(v, True) for k, v in pairs.items()}, unescape(data, False)
+
+
+def test_an_annotation_reads_back_as_written_whatever_the_name() -> None:
+    """A name with `::`, `,`, `=`, `%` and a message over lines cannot forge a property or
+    end the command early (`%0A` in a name stays text, never a new line)."""
+    from rutterctl.domain.check import Kind, Policy, Thresholds, assess
+    from rutterctl.domain.fleet import Target
+    from rutterctl.errors import Unavailable
+    from rutterctl.render.github import annotation
+
+    from tests.fakes import FIXED_NOW
+
+    name = "evil::x,line=1,title=ok 100%0A"
+    down = Unavailable("Rutter unavailable: 50% of\nrequests failed", status=503)
+    policy = Policy(frozenset({Kind.UNREACHABLE}), frozenset())
+    result = assess(
+        Target(name, "token"), None, down, limits=Thresholds(), policy=policy, now=FIXED_NOW
+    )
+    line = annotation(result)
+    assert line is not None
+    command, props, message = runner_reads(line)
+    assert (command, props) == ("error", {"title": f"rutterctl check: {name}"})
+    assert message.startswith("unreachable: status could not be read: Rutter unavailable: 50%")
+
+
 def test_named_connections_from_arguments_and_a_file(tmp_path: Path) -> None:
     fleet = Fleet(HEALTHY, DISABLED, HEALTHY)
     names = tmp_path / "merchants.txt"
