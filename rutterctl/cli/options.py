@@ -84,7 +84,7 @@ ConnectionArg = Annotated[
     str,
     typer.Argument(
         metavar="CONNECTION",
-        help="An alias, a connection id or an access token.",
+        help="An alias, a connection id, an access token or a store domain.",
         show_default=False,
         autocompletion=complete_connection,
     ),
