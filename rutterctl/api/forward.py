@@ -43,6 +43,8 @@ class Forwarder:
         self.url = check_forward_url(url)
         # Thread-safe; one pool for waitress's worker threads.
         self._http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
+        # Only what the sender sent: no User-Agent, Accept or Accept-Encoding of httpx's own.
+        self._http.headers.clear()
 
     def forward(self, raw_body: bytes, headers: Mapping[str, str]) -> ForwardOutcome:
         passed = {k: v for k, v in headers.items() if k.lower() not in _HOP_BY_HOP}

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from rutterctl.errors import CredentialsRejected, Unavailable, UsageError
+from rutterctl.errors import ConnectionNotFound, CredentialsRejected, Unavailable, UsageError
 
 
 def control_url(base_url: str) -> str:
@@ -48,6 +48,12 @@ def post(
     if response.status_code == 401:
         raise CredentialsRejected(
             "the simulator rejected the credentials", status=401, hint="use its export line"
+        )
+    if response.status_code == 404 and path.startswith("/connections/"):
+        # As everywhere else a CONNECTION is not found: exit 3.
+        raise ConnectionNotFound(
+            str(doc.get("error", "no such connection in the simulator")),
+            hint="`rutterctl sim serve` prints its connections' names, ids and tokens",
         )
     if response.status_code >= 400:
         raise UsageError(f"the simulator refused: {doc.get('error', response.status_code)}")

@@ -21,6 +21,10 @@ from waitress.server import create_server
 
 MAX_BODY = 1024 * 1024  # Rutter's events are small: 1 MiB is far beyond any of them
 IDLE_TIMEOUT = 10  # seconds a connection may sit without sending
+# waitress stops accepting at `connection_limit` open connections (until an idle one is cut
+# off), so a few hundred silent sockets would hold Rutter's deliveries back for seconds: allow
+# as many as the simulator does, watched with poll() (select() cannot go past 1024).
+CONNECTION_LIMIT = 1000
 
 # (raw body, request headers) -> (status, JSON document to answer)
 Handler = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
@@ -90,7 +94,9 @@ def serve(
         max_request_header_size=64 * 1024,
         channel_timeout=idle_timeout,
         cleanup_interval=max(1, idle_timeout // 2),
-        connection_limit=200,
+        connection_limit=CONNECTION_LIMIT,
+        asyncore_use_poll=True,
+        backlog=1024,
     )
     loop = threading.Thread(target=server.run, name="listen-http", daemon=True)
     loop.start()

@@ -37,6 +37,18 @@ def test_body_and_headers_untouched() -> None:
     forwarder.close()
 
 
+def test_nothing_is_added_to_what_the_sender_sent() -> None:
+    seen: list[httpx.Request] = []
+
+    def target(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    forwarder = Forwarder("http://127.0.0.1:3000/hooks", transport=httpx.MockTransport(target))
+    forwarder.forward(RAW, {"X-Rutter-Signature": "sha256=abc="})
+    assert set(seen[0].headers) == {"host", "content-length", "x-rutter-signature"}
+
+
 def test_a_target_that_is_down() -> None:
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)

@@ -185,8 +185,10 @@ def _raw(url: str, data: bytes) -> bytes:
 def test_bad_input_never_stops_the_listener(loop: Any) -> None:
     listener, sim, forwarded = loop
     parts = httpx.URL(listener.url)
-    # Slow clients: half a request line, and headers promising more body than ever comes.
-    slow = [socket.create_connection((parts.host, parts.port)) for _ in range(20)]
+    # Slow clients: half a request line, and headers promising more body than ever comes;
+    # more of them than waitress's default limit of open connections (100), which would make
+    # it stop accepting until they are cut off for idling.
+    slow = [socket.create_connection((parts.host, parts.port)) for _ in range(300)]
     for i, conn in enumerate(slow):
         conn.sendall(b"POST /webhooks HT" if i % 2 else b"POST /webhooks HTTP/1.1\r\n")
     stuck = socket.create_connection((parts.host, parts.port))

@@ -123,8 +123,8 @@ def test_cli_trigger_and_events() -> None:
     assert disabled.exit_code == 0
     assert h.sim.get("acme-ongoing").pause is not None
     refused = invoke(["sim", "trigger", "nobody", "X"], env=SIM_CREDS, transport=transport)
-    assert refused.exit_code == 2
-    assert refused.stderr.startswith("error: the simulator refused: no connection")
+    assert refused.exit_code == 3  # a CONNECTION not found, as for every command
+    assert refused.stderr.startswith("error: no connection with name, id or access token")
     listing = invoke(["sim", "events"], env={})
     assert listing.exit_code == 0
     assert "CONNECTION_NEEDS_UPDATE" in listing.stdout and "state change" in listing.stdout
