@@ -78,6 +78,23 @@ def test_wait_ready_and_fetch_reach_paused_connections(name: str, code: int, by:
     assert "no connection" not in fetched.stderr
 
 
+@pytest.mark.parametrize(("name", "code"), PAUSED)
+@pytest.mark.parametrize("by", ["id", "access_token"])
+def test_check_watch_and_alias_reach_paused_connections(name: str, code: int, by: str) -> None:
+    sim = harness("fleet").sim
+    conn = sim.get(name)
+    ref = getattr(conn, by)
+    checked = run(sim, ["check", ref, "-o", "json"])
+    assert checked.exit_code == code, checked.stderr
+    assert [d["connection_id"] for d in json.loads(checked.stdout)["connections"]] == [conn.id]
+    watched = run(sim, ["watch", ref, "-o", "ndjson", "--timeout", "1m"])
+    assert "no connection" not in watched.stderr
+    assert json.loads(watched.stdout.splitlines()[0])["connection_id"] == conn.id
+    aliased = run(sim, ["alias", "set", "shop", ref])
+    assert aliased.exit_code == 0, aliased.stderr
+    assert run(sim, ["status", "shop", "-o", "json"]).exit_code == 0
+
+
 def test_a_token_no_listing_holds_works_and_is_remembered() -> None:
     sim = harness("fleet").sim
     conn = sim.get("acme-ongoing")
