@@ -43,3 +43,39 @@ def test_piped_every_event_is_one_line() -> None:
     text = delivery_line(delivery(store="store-unique-1234567"), None, None)
     assert "\n" not in text and len(text) > 80
     assert text.startswith("2026-12-01T13:04:02Z  CONNECTION_NEEDS_UPDATE  " + CONNECTION)
+
+
+def test_the_ndjson_object_is_the_documented_contract() -> None:
+    """README's `listen -o ndjson` keys, exactly (a contract: keys may only be added)."""
+    from rutterctl.domain.signature import Kind, Verdict
+    from rutterctl.render.webhook_view import delivery_doc
+
+    verdict = Verdict(Kind.HEX, "hex")
+    doc = delivery_doc(
+        delivery(status=401, verdict=verdict), ForwardOutcome("http://127.0.0.1:9/hook", 204)
+    )
+    assert list(doc) == [
+        "received_at",
+        "status",
+        "code",
+        "type",
+        "connection_id",
+        "store_unique_id",
+        "known_code",
+        "duplicate",
+        "signature",
+        "error",
+        "forward",
+        "body_sha256",
+        "payload",
+    ]
+    assert doc["signature"] == {
+        "valid": False,
+        "kind": "hex",
+        "message": "hex",
+        "matches_body": None,
+        "matches_profile": None,
+    }
+    assert doc["forward"] == {"url": "http://127.0.0.1:9/hook", "status": 204, "error": None}
+    assert doc["received_at"] == "2026-12-01T13:04:02Z" and doc["payload"]["newer_field"] == 1
+    json.dumps(doc)  # serialisable as it is
