@@ -34,6 +34,12 @@ def run(
 
     try:
         bind = literal_host(host)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot resolve --host {host}: {exc.strerror or exc}",
+            hint="give an IP address, or a name this machine resolves",
+        ) from None
+    try:
         app = make_app(path, session.handle, lambda exc: _bug(deps, exc))
         bound, stop = serve(app, bind, port)
     except OSError as exc:

@@ -120,6 +120,19 @@ def test_usage_errors(args: list[str], message: str) -> None:
     assert result.stderr.startswith("error: ") and message in result.stderr
 
 
+def test_a_host_that_does_not_resolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    def nxdomain(*_args: Any, **_kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", nxdomain)  # no DNS asked in a test
+    result = invoke(["listen", "--host", "hooks.example", "--allow-remote", "--port", "0"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: cannot resolve --host hooks.example: Name or service not known; "
+        "give an IP address, or a name this machine resolves\n"
+    )
+
+
 def test_no_secret_no_listening() -> None:
     result = invoke(["listen", "--port", "0"], env={})
     assert result.exit_code == 4 and "to verify webhook signatures" in result.stderr
