@@ -12,23 +12,7 @@ from typing import Any
 import pytest
 from rutterctl.hosts import is_loopback, literal_host, url_host
 
-
-@pytest.mark.parametrize(
-    ("host", "loopback"),
-    [
-        ("127.0.0.1", True),
-        ("127.8.9.10", True),
-        ("::1", True),
-        ("[::1]", True),
-        ("localhost", True),
-        ("LOCALHOST.", True),
-        ("0.0.0.0", False),
-        ("192.0.2.1", False),
-        ("example.com", False),
-    ],
-)
-def test_literals_and_localhost(host: str, loopback: bool) -> None:
-    assert is_loopback(host) is loopback
+# IP literals and localhost without resolving: tests/api/test_client.py::test_is_loopback.
 
 
 def test_names_are_resolved_only_for_binding(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,6 +30,7 @@ def test_names_are_resolved_only_for_binding(monkeypatch: pytest.MonkeyPatch) ->
     assert is_loopback("dev.test") is False
     assert is_loopback("far.test", resolve=True) is False
     assert is_loopback("nowhere.invalid", resolve=True) is False  # cannot be bound either
+    assert is_loopback("0.0.0.0", resolve=True) is False and is_loopback("::1", resolve=True)
     assert literal_host("dev.test") == "127.0.0.1" and literal_host("localhost") == "127.0.0.1"
     assert literal_host("[::1]") == "::1" and url_host("::1") == "[::1]"
 
