@@ -40,6 +40,7 @@ def webhook_loop(say: Narrator, sim: Simulator, environ: dict[str, str]) -> None
     port = _free_port()
     hooks = WebhookDispatcher(f"http://127.0.0.1:{port}/webhooks", DEFAULT_CLIENT_SECRET)
     previous, sim.on_events = sim.on_events, hooks.publish
+    sim.webhook_url = hooks.url
     hooks.start()
     trigger = ["sim", "trigger", "acme-needs-update", "CONNECTION_UPDATED"]
     listen = ["listen", "--port", str(port), "--until", "CONNECTION_UPDATED"]
@@ -61,5 +62,5 @@ def webhook_loop(say: Narrator, sim: Simulator, environ: dict[str, str]) -> None
         )
     finally:
         helper.join(10)
-        sim.on_events = previous
+        sim.on_events, sim.webhook_url = previous, None
         hooks.stop()

@@ -103,6 +103,11 @@ def trigger(
         times = f", {copies} copies" if copies > 1 else ""
         line = f"fired {code} for {name} (event {fired.get('seq')}{extra}{times})"
         deps.out.write(printable(line) + "\n")
+    if "webhook_url" in doc and doc["webhook_url"] is None:  # an older simulator does not say
+        deps.warn(
+            "warning: this simulator has no --webhook-url, so the webhook went nowhere; start "
+            "it with --webhook-url and listen's URL (the first line `rutterctl listen` prints)"
+        )
 
 
 def _field(item: str) -> tuple[str, Any]:

@@ -182,9 +182,13 @@ def _act(sim: Simulator, ref: str, action: str, doc: dict[str, Any]) -> Response
             404,
         )
     conn = sim.get(ref)
-    return json_response(
-        200, {"connection": summary(conn, sim.now()), "events": [event_doc(e) for e in events]}
-    )
+    answer: dict[str, Any] = {
+        "connection": summary(conn, sim.now()),
+        "events": [event_doc(e) for e in events],
+    }
+    if action == "webhooks":  # where they went: None says nowhere (no --webhook-url)
+        answer["webhook_url"] = sim.webhook_url
+    return json_response(200, answer)
 
 
 def _faults(sim: Simulator, method: str, doc: dict[str, Any]) -> Response:

@@ -148,6 +148,7 @@ def _serve(
         from rutterctl.sim.webhooks import WebhookDispatcher
 
         dispatcher = WebhookDispatcher(options.webhook_url, sim.client_secret, log=warn)
+        sim.webhook_url = options.webhook_url
 
     def on_events(events: list[SimEvent]) -> None:
         for event in events:

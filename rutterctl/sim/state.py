@@ -200,6 +200,9 @@ class Simulator:
         self.retry_after = retry_after
         self.faults = faults or FaultPlan(seed=seed)
         self.on_events = on_events
+        # Where on_events delivers webhooks (sim serve --webhook-url), or None: nowhere, which
+        # `sim trigger` says rather than reporting a webhook that reached no one.
+        self.webhook_url: str | None = None
         self.started = clock.now()
         self.connections: dict[str, Connection] = {}
         self._index: dict[str, Connection] = {}

@@ -112,15 +112,18 @@ def test_cli_trigger_and_events() -> None:
         transport=transport,
     )
     assert result.exit_code == 0, result.stderr
+    assert "this simulator has no --webhook-url, so the webhook went nowhere" in result.stderr
     assert result.stdout.startswith("fired ORDER_CREATED for acme-ongoing (event ")
     assert result.stdout.endswith(", hex signature, 2 copies)\n")
     assert h.delivered[-1].delivery == {"signature": "hex", "copies": 2}
+    h.sim.webhook_url = "http://127.0.0.1:9/webhooks"
     disabled = invoke(
         ["sim", "trigger", "acme-ongoing", "CONNECTION_DISABLED", "--reason", "SHOP_IS_LOCKED"],
         env=SIM_CREDS,
         transport=transport,
     )
     assert disabled.exit_code == 0
+    assert disabled.stderr == ""  # sent somewhere: nothing to warn of
     assert h.sim.get("acme-ongoing").pause is not None
     refused = invoke(["sim", "trigger", "nobody", "X"], env=SIM_CREDS, transport=transport)
     assert refused.exit_code == 3  # a CONNECTION not found, as for every command
