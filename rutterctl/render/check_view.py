@@ -73,6 +73,7 @@ def summary_document(summary: Summary, code: int) -> dict[str, Any]:
         "warn_on": sorted(k.value for k in summary.policy.warn_on),
         "max_initial_sync_seconds": summary.limits.max_initial_sync,
         "max_sync_age_seconds": summary.limits.max_sync_age,
+        "sync_period_seconds": summary.limits.sync_period,  # `stalled`: three of these
     }
 
 

@@ -135,6 +135,7 @@ def test_json_document_contract() -> None:
         "warn_on": ["not_ready", "stale", "stalled"],
         "max_initial_sync_seconds": 21600.0,
         "max_sync_age_seconds": 1800.0,
+        "sync_period_seconds": 600.0,
     }
     by_id = {c["connection_id"]: c for c in doc["connections"]}
     disabled = by_id[ids(1)[0]]
