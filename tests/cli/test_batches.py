@@ -481,7 +481,7 @@ def test_unknown_connection_exits_3() -> None:
     rutter = builders.fake_rutter(builders.respond(401, builders.error_body("INVALID_CREDENTIALS")))
     result = invoke(["batches", "00000000-0000-4000-8000-000000000000"], transport=rutter.transport)
     assert result.exit_code == 3
-    assert "no connection with this id in the organisation" in result.stderr
+    assert "no connection with this id (****0000) in the organisation" in result.stderr
     assert rutter.paths() == ["/connections", "/connections/status"]
 
 
