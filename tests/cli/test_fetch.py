@@ -634,7 +634,9 @@ def test_a_reader_going_away_stops_the_fetch_quietly() -> None:
     assert result.exit_code == 0
     assert stderr.getvalue() == ""
     assert ids(ndjson(stdout.getvalue())) == order_ids(0, 1, 2)
-    assert len(data_requests(rutter)) == 2  # no more pages fetched for nobody
+    # No more pages fetched for nobody: the one asked for ahead (while page 2 was written)
+    # may or may not have reached Rutter when the command returns.
+    assert len(data_requests(rutter)) in (2, 3)
 
 
 @pytest.mark.parametrize("fmt", ["ndjson", "json", "csv", "table"])
