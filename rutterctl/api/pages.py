@@ -60,9 +60,10 @@ class HttpPages:
         self._ahead: _Ahead | None = None
 
     def page(self, cursor: str | None, limit: int | None) -> Page:
-        ahead, self._ahead = self._ahead, None
+        ahead = self._ahead
         if ahead is not None:
             outcome = ahead.result()  # also when not the page wanted: one request at a time
+            self._ahead = None  # only now: a stop while waiting must still abandon it
             if ahead.key == (cursor, limit):
                 return outcome()
         return self._fetch(cursor, limit)

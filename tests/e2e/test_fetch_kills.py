@@ -1,7 +1,8 @@
 """Kill `fetch --all --output` at random moments, then `--resume` until done: every record once.
 
 SIGKILL, SIGTERM and SIGINT in turn, for ndjson, csv and json, 18 kills per format (54 in
-all), the three formats side by side. After a SIGTERM or SIGINT that the fetch handled, FILE
+all), the three formats side by side; a fetch that finishes between kills is checked and the
+next one starts from scratch. After a SIGTERM or SIGINT that the fetch handled, FILE
 must already be valid; at the end FILE holds every record exactly once and nothing else is
 left beside it (no checkpoint, no temporary file).
 """
@@ -52,22 +53,45 @@ def read_ids(fmt: str, text: str) -> list[str]:
     return [json.loads(line)["id"] for line in text.split("\n")[:-1]]
 
 
-def torture(sim: RunningSim, fmt: str, workdir: Path, rng: random.Random) -> dict[str, Any]:
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return info.st_mtime_ns, info.st_ino
+
+
+def torture(
+    sim: RunningSim, fmt: str, workdir: Path, rng: random.Random, expected: list[str]
+) -> dict[str, Any]:
     workdir.mkdir()
     target = workdir / f"orders.{fmt}"
+    checkpoint = workdir / f".orders.{fmt}.checkpoint"
     argv = [RUTTERCTL, "fetch", "orders", "kills", "--all", "-o", fmt, "--limit", str(LIMIT)]
     argv += ["--output", str(target), "--resume"]
     env = sim.env()
     kills: dict[str, int] = {}
-    handled = 0
+    handled = rounds = 0
     while sum(kills.values()) < KILLS_PER_FORMAT:
         sig = SIGNALS[sum(kills.values()) % len(SIGNALS)]
+        before = _stamp(checkpoint)
         process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.1, 0.6))  # start-up is ~0.25 s: most land in the pages
+        if sum(kills.values()) % 2:  # any instant, start-up included
+            time.sleep(rng.uniform(0.05, 0.8))
+        else:  # once a page is on disk (the checkpoint changed): mid-fetch, whatever the load
+            deadline = time.monotonic() + 20
+            while _stamp(checkpoint) == before and process.poll() is None:
+                assert time.monotonic() < deadline, "no page written in 20 s"
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.15))
         process.send_signal(sig)
         _, err = process.communicate(timeout=30)
-        if process.returncode == 0:
-            break  # it finished first: nothing left to interrupt
+        if process.returncode == 0:  # it finished first: check it, then a fetch from scratch
+            assert read_ids(fmt, target.read_text()) == expected, f"{fmt}: a round lost records"
+            assert sorted(os.listdir(workdir)) == [target.name]
+            target.unlink()
+            rounds += 1
+            continue
         kills[sig.name] = kills.get(sig.name, 0) + 1
         if process.returncode in (130, 143):  # handled
             # Stopped before the first page (still resolving the connection): nothing to say.
@@ -92,6 +116,7 @@ def torture(sim: RunningSim, fmt: str, workdir: Path, rng: random.Random) -> dic
         "kills": kills,
         "handled": handled,
         "left": sorted(os.listdir(workdir)),
+        "rounds": rounds + 1,
     }
 
 
@@ -113,7 +138,7 @@ def test_killed_fetches_resume_to_every_record_exactly_once(
 
     def one(fmt: str, rng: random.Random) -> None:
         try:
-            results[fmt] = torture(sim, fmt, tmp_path / fmt, rng)
+            results[fmt] = torture(sim, fmt, tmp_path / fmt, rng, expected)
         except BaseException as exc:  # noqa: BLE001 - reported by the main thread
             errors.append(exc)
 
@@ -130,8 +155,10 @@ def test_killed_fetches_resume_to_every_record_exactly_once(
         assert result["ids"] == expected, f"{fmt}, seed {seed}: lost or repeated records"
         assert result["left"] == [f"orders.{fmt}"], f"{fmt}, seed {seed}"
     total = sum(sum(r["kills"].values()) for r in results.values())
-    print(f"kills: {total} ({[r['kills'] for r in results.values()]}), seed {seed}")
-    assert total >= 50, f"only {total} kills landed before the fetches finished (seed {seed})"
+    rounds = {fmt: (r["rounds"], r["handled"]) for fmt, r in results.items()}
+    print(f"kills: {total} ({[r['kills'] for r in results.values()]}), rounds and handled stops")
+    print(f"that reached FILE per format: {rounds}, seed {seed}")
+    assert total == 3 * KILLS_PER_FORMAT >= 50
 
 
 def test_sighup_on_stdout_closes_the_array_and_names_the_cursor_quoted(
