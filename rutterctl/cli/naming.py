@@ -83,7 +83,10 @@ class Naming:
 
     def read_stores(self, connections: list[ConnectionSummary]) -> dict[str, StoreInfo]:
         """`GET /connections/access_token` for each connection, concurrently through the fleet
-        scheduler; one that fails (a platform without a store endpoint, an error) is left out."""
+        scheduler. A platform without a store endpoint (404/410) has an empty store, cached
+        like any other, so the next search does not ask again; one that fails otherwise is
+        left out (and asked again next time)."""
+        from rutterctl.domain.models import StoreInfo
         from rutterctl.errors import CredentialsRejected, Unavailable
         from rutterctl.secrets import redact
 
@@ -95,8 +98,9 @@ class Naming:
             except (CredentialsRejected, Unavailable) as exc:
                 with self._lock:
                     self.store_errors[connection.id] = redact(exc.one_line())
-            except ApiError:
-                pass  # some platforms have no store endpoint (404): a missing nicety
+            except ApiError as exc:
+                if exc.status in (404, 410):  # no store endpoint here: a missing nicety
+                    return connection.id, StoreInfo(None, None, None)
             return connection.id, None
 
         found = (done.value for done in self.deps.fleet().run(connections, one) if done.value)

@@ -269,6 +269,27 @@ def test_connections_find_on_200_connections_costs_one_request_the_second_time()
     assert len(rec.requests) == 1 + total
 
 
+def test_stores_a_platform_cannot_show_are_not_asked_for_again() -> None:
+    from tests import builders
+
+    pairs = [(str(uuid.uuid4()), str(uuid.uuid4())) for _ in range(3)]
+    rutter = builders.fake_rutter(
+        connections=builders.respond(200, builders.connections_doc(*pairs)),
+        store=builders.respond(404),
+    )
+    for _ in range(2):
+        rutter.requests.clear()
+        result = invoke(
+            ["connections", "find", pairs[1][0][:8], "-o", "json"], transport=rutter.transport
+        )
+        assert result.exit_code == 0, result.stderr
+        assert [(d["id"], d["store_name"]) for d in json.loads(result.stdout)] == [
+            (pairs[1][0], None)
+        ]
+    # The second search: the listing only; the three 404s are cached for the day.
+    assert rutter.paths() == ["/connections"]
+
+
 def test_connections_find_matches_ids_and_platforms_and_says_when_nothing_matches() -> None:
     sim = harness("fleet").sim
     conn = sim.get("acme-needs-update")
