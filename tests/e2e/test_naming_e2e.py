@@ -4,7 +4,9 @@ connection by id, token and the name `sim serve` printed; `connections find`."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -59,3 +61,42 @@ def test_connections_list_and_find_from_the_readme(fleet: RunningSim) -> None:
     table = fleet.run("connections", "find", "acme")
     assert table.returncode == 0
     assert len(table.stdout.strip().splitlines()) == 1 + len(STAGES)
+
+
+def test_find_on_200_connections_costs_one_request_the_second_time(
+    launch: Callable[..., RunningSim], tmp_path: Path
+) -> None:
+    templates = ["initial", "historical", "ongoing", "needs-update", "disabled"]
+    fleet = [
+        {
+            "name": f"shop-{n:03d}",
+            "template": templates[n % 5],
+            "store_name": f"Shop Number {n}",
+            "store_domain": f"shop-{n:03d}.myshopify.com",
+        }
+        for n in range(200)
+    ]
+    path = tmp_path / "fleet200.json"
+    path.write_text(json.dumps({"connections": fleet}))
+    sim = launch("--scenario", str(path), "--rate-limit", "100000/10s")
+    env = {"RUTTERCTL_RATE_LIMIT": "100000/10s"}
+
+    def find(text: str) -> tuple[list[dict[str, Any]], int]:
+        result = sim.run("--debug", "connections", "find", text, "-o", "json", **env)
+        assert result.returncode == 0, result.stderr[-500:]
+        return json.loads(result.stdout), result.stderr.count("debug: request GET")
+
+    first, asked = find("number 19")
+    assert sorted(d["store_name"] for d in first) == [
+        "Shop Number 19",
+        "Shop Number 190",
+        *[f"Shop Number {n}" for n in range(191, 200)],
+    ]
+    assert asked == 201
+    second, asked = find("SHOP-004.myshopify")  # a needs-update connection, by its domain
+    assert [d["id"] for d in second] == [sim.connections["shop-004"]["id"]]
+    assert asked == 1
+    # A disabled one by its shop handle: the store cache answers, then its status.
+    status = sim.run("status", "shop-009", "-o", "json", **env)
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["stage"] == "DISABLED"
