@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from rutterctl.errors import ApiError, ConnectionNotFound
+from rutterctl.errors import ApiError, ConnectionNotFound, Unavailable
 
 if TYPE_CHECKING:
     from rutterctl.cli.deps import Deps
@@ -52,13 +52,17 @@ class Naming:
         name = name.strip()
         # Aliases never look like UUIDs, so an id or a token skips the aliases file entirely.
         aliased = is_alias_name(name)
+        cache, stores = self.caches()
         if aliased:
             alias = AliasFile.at(self.deps.environ).find(s.base_url, name)
             if alias is not None:
-                register(alias.access_token)
-                self._suspect(alias.access_token, alias.connection_id)
-                return ResolvedConnection(alias.connection_id, alias.access_token)
-        cache, stores = self.caches()
+                # The token cache follows every listing, so after a rotation it holds the
+                # connection's current token while the alias keeps the one it was made with.
+                listed = cache.find(alias.connection_id)
+                token = listed.access_token if listed is not None else alias.access_token
+                register(token)
+                self._suspect(token, alias.connection_id)
+                return ResolvedConnection(alias.connection_id, token)
         cached = cache.find(name)
         if cached is not None:
             if name != cached.access_token:  # named by id: the mapping may have gone stale
@@ -74,6 +78,8 @@ class Naming:
                 use_cache=False,
             )
         except ConnectionNotFound as exc:
+            if self.store_errors:  # the store not read may be the one named: not "not found"
+                raise self._stores_unread(name) from None
             if not aliased:
                 raise
             raise ConnectionNotFound(
@@ -81,13 +87,22 @@ class Naming:
                 hint=f"`rutterctl alias list` shows the aliases of this base URL; {exc.hint}",
             ) from None
 
+    def _stores_unread(self, name: str) -> Unavailable:
+        count = len(self.store_errors)
+        first = next(iter(self.store_errors.values()))
+        return Unavailable(
+            f"could not tell whether {name!r} is a store domain: {count} of the organisation's "
+            f"stores could not be read ({first})",
+            hint="try again shortly, or name the connection by its id",
+        )
+
     def read_stores(self, connections: list[ConnectionSummary]) -> dict[str, StoreInfo]:
         """`GET /connections/access_token` for each connection, concurrently through the fleet
         scheduler. A platform without a store endpoint (404/410) has an empty store, cached
         like any other, so the next search does not ask again; one that fails otherwise is
         left out (and asked again next time)."""
         from rutterctl.domain.models import StoreInfo
-        from rutterctl.errors import CredentialsRejected, Unavailable
+        from rutterctl.errors import CredentialsRejected
         from rutterctl.secrets import redact
 
         gateway = self.deps.gateway()

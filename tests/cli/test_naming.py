@@ -321,3 +321,21 @@ def test_an_alias_whose_token_was_rotated_finds_the_current_one() -> None:
     result = run(sim, ["batches", "shop", "-o", "json"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["connection_id"] == conn.id
+    # The listing that found the new token cached it: the alias costs no listing any more.
+    rec = Recording(sim)
+    again = run(sim, ["batches", "shop", "-o", "json"], rec)
+    assert again.exit_code == 0, again.stderr
+    assert "was rejected" not in again.stderr and "/connections" not in rec.paths()
+
+
+def test_a_domain_whose_stores_could_not_be_read_is_unavailable_not_unknown() -> None:
+    """Rutter's store endpoint failing (or a pace that leaves no room before a deadline) is
+    exit 7 saying so, not exit 3 claiming the organisation has no such store."""
+    from rutterctl.sim.faults import Fault
+
+    sim = harness("fleet").sim
+    sim.faults.schedule(Fault("status", 503, path="/connections/access_token"), 100)
+    result = run(sim, ["status", "acme-initial"])
+    assert result.exit_code == 7, result.stderr
+    assert "could not tell whether 'acme-initial' is a store domain" in result.stderr
+    assert "no connection with this" not in result.stderr
