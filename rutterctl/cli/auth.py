@@ -44,7 +44,7 @@ def login(
     \b
     Examples:
       rutterctl auth login                                  # prompts for both
-      rutterctl auth login --profile prod --client-id ID    # prompts for the secret
+      rutterctl auth login --profile prod --client-id ID   # prompts for it
       printf %s "$SECRET" | rutterctl auth login --client-id ID --secret-stdin
     """
     from rutterctl.config import profiles

@@ -19,7 +19,7 @@ def batches(
     \b
     Examples:
       rutterctl batches $TOKEN
-      rutterctl batches $CONNECTION_ID -o json | jq '.batches[] | {batch_num, status}'
+      rutterctl batches acme -o json | jq '.batches[] | {batch_num, status}'
     """
     from rutterctl.domain.status import get_status
     from rutterctl.render import batches_view, documents, jsonout

@@ -86,7 +86,8 @@ def check(
       rutterctl check
       rutterctl check --fail-on disabled,needs_update,stale -o junit > check.xml
       rutterctl check acme globex --report check.xml
-      rutterctl check --from merchants.txt --max-sync-age 2h -o ndjson | jq -c .findings
+      rutterctl check --from merchants.txt --max-sync-age 2h -o ndjson \\
+          | jq -c .findings
     """
     from rutterctl.cli import check_run
     from rutterctl.domain.check import Thresholds, parse_policy

@@ -117,7 +117,8 @@ def set_(
     \b
     Examples:
       rutterctl config set environment production --profile prod
-      rutterctl config set environment http://127.0.0.1:8765/versioned --profile sim
+      rutterctl config set environment http://127.0.0.1:8765/versioned \\
+          --profile sim
       rutterctl config set rate_limit 200/10s
       rutterctl config set output json
     """

@@ -180,18 +180,9 @@ class _Narrator:
         it still pastes as one command."""
         import shlex
 
-        words = ["$", "rutterctl", *map(shlex.quote, args)]
-        width = self._width()
-        if width is None:
-            return " ".join(words)
-        lines, line = [], ""
-        for word in words:
-            if line and len(line) + 1 + len(word) + 2 > width:
-                lines.append(line + " \\")
-                line = "    " + word
-            else:
-                line = f"{line} {word}" if line else word
-        return "\n".join([*lines, line])
+        from rutterctl.render.layout import continued
+
+        return continued(["$", "rutterctl", *map(shlex.quote, args)], self._width())
 
     def step(self, title: str, args: list[str], environ: dict[str, str]) -> None:
         self.steps(title, [args], environ)

@@ -99,8 +99,10 @@ def fetch(
     \b
     Examples:
       rutterctl fetch orders $TOKEN --all -o ndjson > orders.ndjson
-      rutterctl fetch transactions $TOKEN --updated-since 7d --all -o csv --output txns.csv
-      rutterctl fetch orders $TOKEN --all -o ndjson --output orders.ndjson --resume
+      rutterctl fetch transactions $TOKEN --updated-since 7d --all -o csv \\
+          --output txns.csv
+      rutterctl fetch orders $TOKEN --all -o ndjson --output orders.ndjson \\
+          --resume
     """
     from rutterctl.api.pages import HttpPages, PageQuery
     from rutterctl.cli import fetch_run

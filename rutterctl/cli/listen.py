@@ -63,7 +63,8 @@ def listen(
     Examples:
       rutterctl listen --port 9000 --forward-to http://127.0.0.1:3000/hooks
       rutterctl listen --until INITIAL_UPDATE --connection acme --timeout 30m
-      rutterctl listen -o ndjson --events CONNECTION_DISABLED,CONNECTION_NEEDS_UPDATE
+      rutterctl listen -o ndjson \\
+          --events CONNECTION_DISABLED,CONNECTION_NEEDS_UPDATE
     """
     from rutterctl.cli.listen_run import build_session, run
     from rutterctl.domain.durations import parse_duration

@@ -108,6 +108,7 @@ def serve(
         client_id=client_id,
         client_secret=client_secret,
         allow_remote=allow_remote,
+        width=_terminal_width(deps),
     )
     code = run_server(options, out=deps.out, warn=deps.warn)
     if code:
@@ -117,12 +118,21 @@ def serve(
 @app.command("scenarios")
 def scenarios(ctx: typer.Context) -> None:
     """List the built-in scenarios and their connections."""
+    from rutterctl.render.sim_view import write_scenarios
     from rutterctl.sim.scenarios import BUILTINS
 
     deps: Deps = ctx.obj
-    for scenario in BUILTINS.values():
-        names = ", ".join(c.name for c in scenario.connections)
-        deps.out.write(f"{scenario.name}\t{scenario.description}\n  connections: {names}\n")
+    rows = [(s.name, s.description, [c.name for c in s.connections]) for s in BUILTINS.values()]
+    write_scenarios(rows, deps.out, tty=deps.out_is_tty, color=deps.color)
+
+
+def _terminal_width(deps: Deps) -> int | None:
+    """The terminal's width when stdout is one (the banner is laid out to it), else None."""
+    if not deps.out_is_tty:
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 # `sim trigger` and `sim events` live in rutterctl.cli.sim_trigger (one module per command).

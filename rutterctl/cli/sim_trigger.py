@@ -66,7 +66,8 @@ def trigger(
     \b
     Examples:
       rutterctl sim trigger acme-initial INITIAL_UPDATE
-      rutterctl sim trigger acme-ongoing CONNECTION_DISABLED --reason SHOP_IS_LOCKED
+      rutterctl sim trigger acme-ongoing CONNECTION_DISABLED \\
+          --reason SHOP_IS_LOCKED
       rutterctl sim trigger acme-ongoing ORDER_CREATED --signature hex --copies 2
     """
     from rutterctl.api.sim_control import post
@@ -122,6 +123,7 @@ def _field(item: str) -> tuple[str, Any]:
 
 def events(ctx: typer.Context) -> None:
     """List the webhook events `sim trigger` can fire (any other code is sent as given)."""
+    from rutterctl.render.sim_view import write_events
     from rutterctl.sim.payloads import CATALOGUE, SIGNATURES
 
     deps: Deps = ctx.obj
@@ -129,7 +131,4 @@ def events(ctx: typer.Context) -> None:
         (e.code, e.type, "state change" if e.action else "webhook only", e.description)
         for e in CATALOGUE
     ]
-    width = max(len(r[0]) for r in rows)
-    for code, kind, how, text in rows:
-        deps.out.write(f"{code:<{width}}  {kind:<10}  {how:<12}  {text}\n")
-    deps.out.write(f"\nsignatures (--signature): {', '.join(SIGNATURES)}\n")
+    write_events(rows, SIGNATURES, deps.out, tty=deps.out_is_tty, color=deps.color)

@@ -28,7 +28,7 @@ def status(
 
     \b
     Examples:
-      rutterctl status 6f1c0e0a-...        # a connection id, an access token or an alias
+      rutterctl status 6f1c0e0a-...     # a connection id, an access token
       rutterctl status $TOKEN -o json | jq .stage
       rutterctl status acme --exit-status || echo "not readable yet"
     """

@@ -77,7 +77,8 @@ def watch(
     Examples:
       rutterctl watch
       rutterctl watch acme $TOKEN --until ready --timeout 2h
-      rutterctl watch --status not_ready -o ndjson | jq -c 'select(.event=="stalled")'
+      rutterctl watch --status not_ready -o ndjson \\
+          | jq -c 'select(.event=="stalled")'
     """
     from rutterctl.cli import check_run
     from rutterctl.domain.durations import parse_duration

@@ -81,7 +81,7 @@ def verify(
     Examples:
       rutterctl webhooks verify request.http
       rutterctl webhooks verify body.json --signature 'sha256=...'
-      pbpaste | rutterctl webhooks verify --profile prod --signature "$SIG"
+      pbpaste | rutterctl --profile prod webhooks verify --signature "$SIG"
     """
     from rutterctl.config.signing import signing_secret
     from rutterctl.domain.saved_request import InvalidRequest, split_request
@@ -106,7 +106,15 @@ def verify(
         event = parse_event(body)
     except InvalidBody as exc:
         problem = str(exc)
-    write_verify_report(event, verdict, deps.out, profile=settings.profile, problem=problem)
+    write_verify_report(
+        event,
+        verdict,
+        deps.out,
+        profile=settings.profile,
+        problem=problem,
+        tty=deps.out_is_tty,
+        color=deps.color,
+    )
     if not verdict.valid:
         raise SignatureInvalid(f"the webhook signature is invalid ({verdict.kind})")
 

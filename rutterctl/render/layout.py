@@ -149,15 +149,54 @@ def fit(
     )
 
 
-def footer(result: Fit) -> str | None:
-    """Which columns were left out and how to see them; None when nothing was."""
+SEE_ALL = "-o json shows every field; so does a wider terminal"
+
+
+def footer(result: Fit, how: str = SEE_ALL) -> str | None:
+    """Which columns were left out and `how` to see them; None when nothing was."""
     if not result.dropped:
         return None
     names = ", ".join(c.heading for c in result.dropped)
-    return (
-        f"not shown at {result.width} columns: {names} "
-        "(-o json shows every field; so does a wider terminal)"
-    )
+    return f"not shown at {result.width} columns: {names} ({how})"
+
+
+def plain_lines(result: Fit, rows: Sequence[Sequence[str]]) -> list[str]:
+    """The table `fit` chose as plain text lines (no rich: for output written as text, like
+    `sim serve`'s banner): whole cells padded, wrappable ones wrapped at words."""
+    if result.stacked:
+        return [key + value for key, value in stacked_lines(result, rows)]
+    lines = []
+    for row in [
+        [c.heading for c in result.columns],
+        *([row[i] for i in result.indexes] for row in rows),
+    ]:
+        wrapped = [
+            [v] if c.whole else wrap_words(v, w)
+            for v, c, w in zip(row, result.columns, result.widths, strict=True)
+        ]
+        for n in range(max(len(w) for w in wrapped)):
+            texts = [w[n] if n < len(w) else "" for w in wrapped]
+            cells_ = [
+                t.rjust(w) if c.justify == "right" else t.ljust(w)
+                for t, c, w in zip(texts, result.columns, result.widths, strict=True)
+            ]
+            lines.append((" " * GAP).join(cells_).rstrip())
+    return lines
+
+
+def continued(words: Sequence[str], width: int | None, *, indent: str = "    ") -> str:
+    """A shell command (already quoted words) within `width`: broken between words with ` \\`
+    continuation lines, so it still pastes as one command. None: one line."""
+    if width is None:
+        return " ".join(words)
+    lines, line = [], ""
+    for word in words:
+        if line and cells(line) + 1 + cells(word) + 2 > width:
+            lines.append(line + " \\")
+            line = indent + word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join([*lines, line])
 
 
 def table(
@@ -219,8 +258,10 @@ def print_table(
     width: int | None = None,
     styles: Mapping[str, Mapping[str, str]] | None = None,
     title: str | None = None,
+    how: str = SEE_ALL,
 ) -> Fit:
-    """Fit, draw and footnote a table on `console` (its width unless `width` is given)."""
+    """Fit, draw and footnote a table on `console` (its width unless `width` is given);
+    `how` says how to see dropped columns."""
     from rich.text import Text
 
     result = fit(columns, rows, width or console.width)
@@ -231,7 +272,7 @@ def print_table(
             console.print(Text.assemble((key, "bold"), value), soft_wrap=True)
     else:
         console.print(table(result, rows, styles=styles))
-    note = footer(result)
+    note = footer(result, how)
     if note:
         console.print(Text(note, style="dim"))
     return result

@@ -23,7 +23,7 @@ from rutterctl.errors import ApiError, RutterctlError
 from rutterctl.render.check_view import person
 from rutterctl.render.connections_view import STAGE_STYLE
 from rutterctl.render.jsonout import dumps_line
-from rutterctl.render.layout import Column, Fit, Part, cells, fit, fit_line, table
+from rutterctl.render.layout import Column, Fit, Part, cells, fit, fit_line, footer, table
 from rutterctl.render.plain import printable
 from rutterctl.render.timefmt import rfc3339
 from rutterctl.secrets import redact
@@ -174,7 +174,9 @@ def row(w: Watched, now: datetime) -> list[str]:
     ]
 
 
-def _log_line(change: Change, names: dict[str, str]) -> str:
+def _log_line(change: Change, names: dict[str, str]) -> list[Part]:
+    """When and who stay whole; what happened is shortened between words with "…" (the full
+    text is in -o ndjson), never inside a value."""
     when = rfc3339(change.at)[11:19]
     name = names.get(change.connection) or printable(redact(change.connection))
     if change.event == "stage_changed":
@@ -189,7 +191,7 @@ def _log_line(change: Change, names: dict[str, str]) -> str:
         what = "moving again"
     else:
         what = f"error: {change.after}" if change.after else "reads again"
-    return f"{when} {name} {printable(what)}"
+    return [Part(f"{when} {name}"), Part(printable(what), priority=1, cuttable=True, boundary=" ")]
 
 
 def _one_line_each(layout: Fit, rows: list[list[str]]) -> list[list[str]]:
@@ -225,12 +227,13 @@ def frame(
     ordered = sorted(watched, key=_attention)
     stalled = sum(w.stalled for w in watched)
     failing = sum(w.error is not None for w in watched)
-    parts = [Part(header)]
+    # On a narrow terminal the profile goes before the counts: "1 stalled" is what a watch is for.
+    parts = [Part(p, priority=2 if p.startswith("profile ") else 0) for p in header.split(" · ")]
     if stalled:
         parts.append(Part(f"{stalled} stalled"))
     if failing:
         parts.append(Part(f"{failing} failing", priority=1))
-    parts.append(Part(rfc3339(now), priority=2))
+    parts.append(Part(rfc3339(now), priority=3))
     title = fit_line(parts, width, sep=" · ")
     logged = list(log)[-min(LOG_LINES, max(0, (height - 8) // 3)) :] if log else []
     room = height - 3 - (len(logged) + 1 if logged else 0) - 1  # title, header, notes
@@ -250,14 +253,14 @@ def frame(
         )
         counts = ", ".join(f"{n} {label}" for label, n in hidden.most_common())
         notes.append(f"… {len(ordered) - len(shown)} more below: {counts}")
-    if layout.dropped:
-        names = ", ".join(c.heading for c in layout.dropped)
-        notes.append(f"not shown at {width} columns: {names} (-o ndjson has every change)")
+    dropped = footer(layout, "-o ndjson has every change")
+    if dropped:
+        notes.append(dropped)
     items += [Text(fit_line([Part(n, cuttable=True)], width), style="dim") for n in notes]
     if logged:
         items.append(Text("recent changes", style="bold"))
         people = {w.target.name: person(w.target) for w in watched}
-        items += [Text(fit_line([Part(_log_line(c, people))], width)) for c in logged]
+        items += [Text(fit_line(_log_line(c, people), width, sep=" ")) for c in logged]
     return Group(*items)
 
 

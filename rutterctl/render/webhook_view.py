@@ -131,8 +131,11 @@ def write_verify_report(
     *,
     profile: str,
     problem: str | None = None,
+    tty: bool = False,
+    color: bool = False,
 ) -> None:
-    """`webhooks verify`: the event's summary, then the verdict and why."""
+    """`webhooks verify`: the event's summary, then the verdict and why; on a terminal laid
+    out by the one rule (values wrapped at words beside their keys)."""
     if event is None:
         rows = [("event", f"none: {problem or 'the body is not a JSON object'}")]
     else:
@@ -149,4 +152,10 @@ def write_verify_report(
     if not verdict.valid:
         rows.append(("why", verdict.message))
     rows += [("note", note) for note in verdict.notes]
-    write_pairs(rows, out)
+    if not tty:
+        write_pairs(rows, out)
+        return
+    from rutterctl.render import term
+    from rutterctl.render.layout import print_pairs
+
+    print_pairs(term.console(out, color=color), [(k, printable(v)) for k, v in rows])

@@ -39,6 +39,7 @@ class ServeOptions:
     client_id: str | None = None
     client_secret: str | None = None
     allow_remote: bool = False
+    width: int | None = None  # the terminal's, when stdout is one: the banner fits it
 
 
 def _usage(option: str, exc: ValueError) -> UsageError:
@@ -193,21 +194,23 @@ def _banner(out: TextIO, sim: Simulator, base_url: str, options: ServeOptions) -
     shown = "<your secret>" if options.client_secret else sim.client_secret
     control = base_url.rsplit("/versioned", 1)[0] + "/_sim/"
     now = sim.now()
-    lines = [
-        f"client id:       {sim.client_id}",
-        f"client secret:   {secret}",
-        f"control surface: {control} (same credentials; see docs/simulator.md)",
-        f"simulated time:  {_iso(now)} at {sim.clock.speed:g}x; rate limit "
-        f"{sim.limiter.describe()}",
-        "",
-        f"export RUTTER_BASE_URL={base_url} RUTTER_CLIENT_ID={sim.client_id} "
+    # Laid out by the one rule (render/layout.py) to the terminal's width; piped, as it was.
+    from rutterctl.render.sim_view import banner_lines
+
+    pairs = [
+        ("client id:", sim.client_id),
+        ("client secret:", secret),
+        ("control surface:", f"{control} (same credentials; see docs/simulator.md)"),
+        ("simulated time:", f"{_iso(now)} at {sim.clock.speed:g}x; rate limit "
+         f"{sim.limiter.describe()}"),
+    ]  # fmt: skip
+    export = [
+        "export",
+        f"RUTTER_BASE_URL={base_url}",
+        f"RUTTER_CLIENT_ID={sim.client_id}",
         f"RUTTER_CLIENT_SECRET={shown}",
-        "",
     ]
-    rows = [("NAME", "ID", "ACCESS TOKEN", "STAGE")]
-    rows += [(c.name, c.id, c.access_token, c.stage(now)) for c in sim.connections.values()]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for row in rows:
-        lines.append("  ".join([*(row[i].ljust(widths[i]) for i in range(3)), row[3]]))
+    rows = [(c.name, c.id, c.access_token, c.stage(now)) for c in sim.connections.values()]
+    lines = banner_lines(pairs, export, rows, options.width)
     out.write("\n".join(lines) + "\n")
     out.flush()

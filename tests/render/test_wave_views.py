@@ -1,0 +1,146 @@
+"""The one layout rule on the views added this wave, at 80, 100 and 140 columns: no line wider
+than the terminal, and the values people copy (ids, URLs, codes, names, durations) whole."""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rutterctl.domain.watch import Change
+from rutterctl.render.layout import Column, continued, fit, plain_lines
+from rutterctl.render.sim_view import banner_lines
+from rutterctl.render.watch_view import frame
+
+from tests.fakes import FIXED_NOW, invoke, pin_terminal, visible
+from tests.render.test_watch_view import ID, fleet
+
+WIDTHS = (80, 100, 140)
+BASE = "http://127.0.0.1:43761/versioned"
+SECRET = "sim-secret-not-a-real-rutter-secret"
+IDS = [f"{n}1111111-2222-4333-8444-55555555555{n}" for n in range(3)]
+TOKENS = [f"{n}aaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeee{n}" for n in range(3)]
+
+
+def fits(text: str, width: int) -> list[str]:
+    lines = visible(text).splitlines()
+    assert [line for line in lines if len(line) > width] == []
+    return lines
+
+
+def banner(width: int | None) -> list[str]:
+    pairs = [
+        ("client id:", "rutterctl-sim"),
+        ("control surface:", f"{BASE[:-10]}/_sim/ (same credentials; see docs/simulator.md)"),
+    ]
+    export = ["export", f"RUTTER_BASE_URL={BASE}", "RUTTER_CLIENT_ID=rutterctl-sim",
+              f"RUTTER_CLIENT_SECRET={SECRET}"]  # fmt: skip
+    rows = [(f"acme-{n}-needs-update", IDS[n], TOKENS[n], "NEEDS_UPDATE") for n in range(3)]
+    return banner_lines(pairs, export, rows, width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_sim_serve_banner_fits_and_its_export_line_still_pastes(width: int) -> None:
+    lines = fits("\n".join(banner(width)), width)
+    text = "\n".join(lines)
+    assert all(i in text.split() for i in IDS) and "NEEDS_UPDATE" in text
+    # The export line, continued with ` \`, is the same shell words as the one-line form.
+    start = next(i for i, line in enumerate(lines) if line.startswith("export "))
+    end = next(i for i in range(start, len(lines)) if not lines[i].endswith("\\"))
+    command = " ".join(line.removesuffix("\\").strip() for line in lines[start : end + 1])
+    assert shlex.split(command) == shlex.split(banner(None)[3])
+    if width == 80:  # the tokens go first; the footer says where they are
+        assert TOKENS[0] not in text and "not shown at 80 columns: ACCESS TOKEN" in text
+    if width == 140:
+        assert all(t in text.split() for t in TOKENS)
+
+
+def test_the_banner_piped_is_as_it_always_was() -> None:
+    lines = banner(None)
+    assert lines[0] == f"client id:       rutterctl-sim"  # noqa: F541 - the exact padding
+    assert lines[3] == (
+        f"export RUTTER_BASE_URL={BASE} RUTTER_CLIENT_ID=rutterctl-sim "
+        f"RUTTER_CLIENT_SECRET={SECRET}"
+    )
+    assert lines[5].split() == ["NAME", "ID", "ACCESS", "TOKEN", "STAGE"]
+    assert lines[6] == f"acme-0-needs-update  {IDS[0]}  {TOKENS[0]}  NEEDS_UPDATE"
+
+
+def test_plain_lines_wrap_prose_at_words_and_pad_whole_cells() -> None:
+    columns = [Column("id", "id"), Column("note", "note", whole=False, min_width=10)]
+    rows = [[IDS[0], "a reason that is long enough to wrap twice here"]]
+    lines = plain_lines(fit(columns, rows, 60), rows)
+    assert all(len(line) <= 60 for line in lines)
+    assert lines[1].startswith(IDS[0] + "  a reason")
+    assert lines[2].startswith(" " * 38) and "twice" in " ".join(lines)
+
+
+def test_a_continued_command_breaks_between_words_only() -> None:
+    words = ["rutterctl", "fetch", "orders", IDS[0], "--created-since", "7d", "--all"]
+    text = continued(words, 50)
+    assert all(len(line) <= 50 for line in text.splitlines()) and text.count("\n") == 2
+    assert text.replace(" \\\n    ", " ") == " ".join(words)
+    assert continued(words, None) == " ".join(words)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sim_scenarios_and_events_on_a_terminal(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin_terminal(monkeypatch, width)
+    result = invoke(["sim", "scenarios"], tty=True)
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(fits(result.stdout, width))
+    assert "disabled-shop-is-disabled-or-expired," in text.split() and "(INITIAL_UPDATE)," in text
+    result = invoke(["sim", "events"], tty=True)
+    assert result.exit_code == 0, result.stderr
+    words = " ".join(fits(result.stdout, width)).split()
+    assert {"CONNECTION_NEEDS_UPDATE", "entities_included_to_time_range)", "tampered,"} <= set(
+        words
+    )
+
+
+def test_sim_scenarios_and_events_piped_stay_one_line_each() -> None:
+    out = invoke(["sim", "scenarios"]).stdout
+    assert re.search(r"^stalled\tSyncs that stop moving.*keeps moving\.$", out, re.M)
+    out = invoke(["sim", "events"]).stdout
+    assert re.search(
+        r"^CONNECTION_UPDATED +CONNECTION +state change +the merchant .*sync$", out, re.M
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_webhooks_verify_report_wraps_beside_its_keys(
+    width: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pin_terminal(monkeypatch, width)
+    body = tmp_path / "body.json"
+    body.write_text(f'{{"type":"CONNECTION","code":"INITIAL_UPDATE","connection_id":"{ID}"}}')
+    result = invoke(["webhooks", "verify", str(body), "--signature", "A" * 60], tty=True)
+    assert result.exit_code == 11
+    lines = fits(result.stdout, width)
+    assert ID in " ".join(lines).split() and "X-Rutter-Signature:" in " ".join(lines)
+    assert lines[0].startswith("event") and "INITIAL_UPDATE" in lines[0]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_watch_keeps_the_stall_count_and_cuts_a_change_between_words(width: int) -> None:
+    watched, _ = fleet(n_ongoing=1)
+    message = "no completed sync for 1h05m25s (since 2026-11-28T10:54:35Z; stall threshold 30m00s)"
+    stall = Change("stalled", "stuck", ID, FIXED_NOW, None, None, "INITIAL_SYNC",
+                   (("message", message),))  # fmt: skip
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=False, color_system=None)
+    header = f"watching 4 · every 10s · profile production · {BASE}"
+    now = FIXED_NOW + timedelta(minutes=11)
+    console.print(frame(watched, [stall], now, width=width, height=40, header=header))
+    lines = fits(out.getvalue(), width)
+    assert "1 stalled" in lines[0] and BASE in lines[0].split()
+    last = lines[-1]
+    assert last.startswith("12:00:00 stuck STALLED:")
+    shown = last.removesuffix("…").split()
+    assert shown == (f"12:00:00 stuck STALLED: {message}".split())[: len(shown)]
