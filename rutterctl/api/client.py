@@ -107,6 +107,9 @@ class RutterClient:
             )
         self.config = config
         self.hooks = hooks or Hooks()
+        # access token Rutter rejected -> the one refresh_token named instead (wait-ready,
+        # watch and check poll with the token they resolved; each poll would cost a 401).
+        self._rotated: dict[str, str] = {}
         self.pacer = pacer or Pacer(
             config.rate_limit,
             config.rate_window,
@@ -158,6 +161,9 @@ class RutterClient:
         """Like `get`, keeping the status and request id so that a caller that cannot use the
         body (an unexpected shape) can still name the request id in its error. `loads`: the
         JSON parser for the body (fetch's pages keep numbers as sent), json.loads by default."""
+        token = (params or {}).get("access_token")
+        if token in self._rotated:  # rejected before: poll with the current one at once
+            params = {**(params or {}), "access_token": self._rotated[token]}
         try:
             return self._get_reply(path, params, loads)
         except CredentialsRejected:
@@ -166,8 +172,9 @@ class RutterClient:
             token = (params or {}).get("access_token")
             refresh = self.hooks.refresh_token
             fresh = refresh(token) if token and refresh is not None else None
-            if fresh is None:
+            if fresh is None or not token:
                 raise
+            self._rotated[token] = fresh
             return self._get_reply(path, {**(params or {}), "access_token": fresh}, loads)
 
     def _get_reply(
@@ -213,8 +220,10 @@ class RutterClient:
                 self.hooks.monotonic() + delay > self.hooks.deadline
             ):
                 self._trace(f"not retried: waiting {delay:.1f}s would pass the deadline")
-                hint = f"the next retry, in {delay:.0f}s, would pass the deadline"
-                outcome.error.hint = f"{outcome.error.hint}; {hint}" if outcome.error.hint else hint
+                if outcome.reason != "deadline passed":  # that one says so itself
+                    hint = f"the next retry, in {delay:.0f}s, would pass the deadline"
+                    old = outcome.error.hint
+                    outcome.error.hint = f"{old}; {hint}" if old else hint
                 raise outcome.error
             self.hooks.on_retry(
                 f"retrying GET {path} in {delay:.1f}s ({outcome.reason}"

@@ -193,6 +193,21 @@ def test_a_cached_id_whose_connection_is_gone_is_exit_3() -> None:
     assert rec.paths() == ["/connections/status", "/connections"]
 
 
+def test_polls_after_a_rotation_use_the_current_token() -> None:
+    sim = harness("fleet").sim
+    conn = sim.get("acme-initial")
+    assert run(sim, ["status", conn.id]).exit_code == 0  # caches id -> token
+    old, new = rotate(sim, "acme-initial")
+    rec = Recording(sim)
+    result = run(sim, ["wait-ready", conn.id, "--timeout", "3m", "--interval", "30s"], rec)
+    assert result.exit_code == 124, result.stderr
+    sent = [
+        r.url.params.get("access_token") for r in rec.requests if r.url.path.endswith("/status")
+    ]
+    # The cached token once (rejected), then only the current one: no 401 on every poll.
+    assert sent[0] == old and len(sent) > 3 and set(sent[1:]) == {new}
+
+
 def test_a_rejected_token_the_user_typed_is_not_looked_up_again() -> None:
     sim = harness("fleet").sim
     old, _ = rotate(sim, "acme-ongoing")
