@@ -28,6 +28,17 @@ from tests.test_startup_imports import heavy_modules
         ("rutterctl config set api_version 2024", ["2024-08-31", "2024-04-30"]),
         ("rutterctl config set rate_limit ", []),  # an open set: nothing to offer
         ("rutterctl sim serve --scenario ne", ["needs-update"]),
+        ("rutterctl check --warn-on st", ["stale", "stalled"]),
+        ("rutterctl check --fail-on disabled,st", ["disabled,stale", "disabled,stalled"]),
+        ("rutterctl check --fail-on n", ["needs_update", "not_ready", "none"]),
+        ("rutterctl check -o j", ["json", "junit"]),
+        ("rutterctl listen --events INITIAL_UPDATE,CONNECTION_U",
+         ["INITIAL_UPDATE,CONNECTION_UPDATED"]),
+        ("rutterctl listen --until HIST", ["HISTORICAL_UPDATE"]),
+        ("rutterctl listen -o ", ["table", "ndjson"]),
+        ("rutterctl sim trigger acme-initial INITIAL", ["INITIAL_UPDATE"]),
+        ("rutterctl sim trigger acme-ongoing CONNECTION_DISABLED --reason SHOP_IS_L",
+         ["SHOP_IS_LOCKED"]),
     ],
 )  # fmt: skip
 def test_closed_sets_complete(words: str, expected: list[str]) -> None:
@@ -54,7 +65,8 @@ def test_profile_names_come_from_config_and_stored_credentials(tmp_path: Path) -
 @pytest.mark.parametrize(
     "words",
     ["rutterctl fetch ", "rutterctl wait-ready x --until ", "rutterctl config set output ",
-     "rutterctl --profile ", "rutterctl sim serve --scenario "],
+     "rutterctl --profile ", "rutterctl sim serve --scenario ", "rutterctl check --fail-on ",
+     "rutterctl listen --events ", "rutterctl sim trigger x CONNECTION_DISABLED --reason "],
 )  # fmt: skip
 def test_completing_a_closed_set_imports_nothing_heavy(words: str) -> None:
     env = {

@@ -10,7 +10,7 @@ import typer
 
 from rutterctl.cli.connection_rows import StatusFilter
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionsArg
+from rutterctl.cli.options import ConnectionsArg, complete_findings
 
 if TYPE_CHECKING:
     from rutterctl.domain.fleet import Target
@@ -42,12 +42,16 @@ def check(
             metavar="LIST",
             help="Findings that fail the check. [default: disabled,needs_update,failed_batch,"
             "unreachable]",
+            autocompletion=complete_findings,
         ),
     ] = None,
     warn_on: Annotated[
         str | None,
         typer.Option(
-            "--warn-on", metavar="LIST", help="Findings that only warn. [default: not_ready,stale]"
+            "--warn-on",
+            metavar="LIST",
+            help="Findings that only warn. [default: not_ready,stale]",
+            autocompletion=complete_findings,
         ),
     ] = None,
     max_initial_sync: Annotated[

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import complete_connection
+from rutterctl.cli.options import complete_connection, complete_event_code, complete_event_codes
 from rutterctl.errors import UsageError, WaitTimeout
 
 Opt = typer.Option
@@ -30,7 +30,12 @@ def listen(
         str | None, Opt(help="Forward each new event here, body and signature untouched.")
     ] = None,
     events: Annotated[
-        str | None, Opt(metavar="CODE,...", help="Only show and forward these event codes.")
+        str | None,
+        Opt(
+            metavar="CODE,...",
+            help="Only show and forward these event codes.",
+            autocompletion=complete_event_codes,
+        ),
     ] = None,
     connection: Annotated[
         str | None,
@@ -41,7 +46,12 @@ def listen(
         ),
     ] = None,
     until: Annotated[
-        str | None, Opt(metavar="CODE", help="Exit 0 when an event with this code arrives.")
+        str | None,
+        Opt(
+            metavar="CODE",
+            help="Exit 0 when an event with this code arrives.",
+            autocompletion=complete_event_code,
+        ),
     ] = None,
     timeout: Annotated[
         str | None, Opt(metavar="DUR", help="Give up after this long (exit 124), e.g. 10m.")

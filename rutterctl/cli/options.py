@@ -156,6 +156,48 @@ def complete_scenario(incomplete: str) -> list[str]:
     return _starting(BUILTINS, incomplete)
 
 
+def _one_more(names: Iterable[str], incomplete: str) -> list[str]:
+    """A comma-separated list's next item: `disabled,st<TAB>` offers `disabled,stale` and
+    `disabled,stalled` (the items already given are not offered again)."""
+    done, _, last = incomplete.rpartition(",")
+    given = {part.strip().lower() for part in done.split(",")}
+    prefix = f"{done}," if done else ""
+    return [
+        prefix + name
+        for name in names
+        if name.lower().startswith(last.lower()) and name.lower() not in given
+    ]
+
+
+def complete_findings(incomplete: str) -> list[str]:
+    """`check --fail-on/--warn-on <TAB>`: the finding names, as a comma-separated list."""
+    from rutterctl.domain.check import Kind
+
+    names = [str(kind) for kind in Kind]
+    return _one_more(names if "," in incomplete else [*names, "none"], incomplete)
+
+
+def complete_event_codes(incomplete: str) -> list[str]:
+    """`listen --events <TAB>`: Rutter's webhook codes, as a comma-separated list."""
+    from rutterctl.domain.webhooks import KNOWN_CODES
+
+    return _one_more(sorted(KNOWN_CODES), incomplete.upper())
+
+
+def complete_event_code(incomplete: str) -> list[str]:
+    """`listen --until <TAB>`: one webhook code."""
+    from rutterctl.domain.webhooks import KNOWN_CODES
+
+    return _starting(sorted(KNOWN_CODES), incomplete.upper())
+
+
+def complete_disabled_reason(incomplete: str) -> list[str]:
+    """`sim trigger --reason <TAB>`: the standardized disabled reasons."""
+    from rutterctl.domain.reasons import DISABLED_REASONS
+
+    return _starting([r.reason for r in DISABLED_REASONS if r.reason], incomplete.upper())
+
+
 # `auth` and `config` subcommands also take --profile after the subcommand's name.
 ProfileOpt = Annotated[
     str | None,

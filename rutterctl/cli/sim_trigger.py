@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from rutterctl.cli.deps import Deps
+from rutterctl.cli.options import complete_disabled_reason
 from rutterctl.errors import CredentialsMissing, UsageError
 from rutterctl.render.plain import printable
 
@@ -48,7 +49,13 @@ def trigger(
         ),
     ] = "valid",
     copies: Annotated[int, Opt(help="Deliver it this many times (a duplicate).", min=1)] = 1,
-    reason: Annotated[str | None, Opt(help="For CONNECTION_DISABLED: the disabled reason.")] = None,
+    reason: Annotated[
+        str | None,
+        Opt(
+            help="For CONNECTION_DISABLED: the disabled reason.",
+            autocompletion=complete_disabled_reason,
+        ),
+    ] = None,
     field: Annotated[
         list[str] | None,
         Opt(
