@@ -101,7 +101,9 @@ def test_wait_ready_against_a_trickling_body_ends_at_its_deadline(
     )
     assert done.returncode == 7, done.stderr
     result = Result(done.returncode, done.stdout, done.stderr, None)  # type: ignore[arg-type]
-    assert "had not arrived when the command's deadline passed" in error_line(result)
+    line = error_line(result)
+    assert "had not arrived when the command's deadline passed" in line
+    assert "the next retry" not in line  # no retry is due after the deadline: nothing to add
 
 
 def test_an_error_that_echoes_the_authorization_header_is_masked(rutter: HostileServer) -> None:
