@@ -15,7 +15,8 @@ from contextlib import contextmanager
 
 from rutterctl.errors import ConnectionNeedsUpdate, RutterctlError
 
-_COMMAND = re.compile(r"`rutterctl (?!--profile)")
+# A command in backquotes that does not name a profile yet (`auth login --profile prod` does).
+_COMMAND = re.compile(r"`rutterctl (?![^`]*--profile\b)")
 
 
 def with_profile(text: str, profile: str | None) -> str:

@@ -45,6 +45,14 @@ def test_missing_credentials_hint_names_the_profile() -> None:
     assert "`rutterctl --profile prod auth login`" in result.stderr
 
 
+def test_a_hint_naming_the_profile_already_does_not_get_it_twice() -> None:
+    result = invoke(["--profile", "prod", "status", CONNECTION_ID], env={})
+    assert result.exit_code == 2
+    assert "`rutterctl config set --profile prod environment ENV`" in result.stderr
+    assert "`rutterctl auth login --profile prod`" in result.stderr
+    assert result.stderr.count("--profile prod") == 2
+
+
 def test_an_access_token_typed_is_never_echoed_in_a_hint() -> None:
     doc = builders.status_doc(is_ready=False, last_sync=None)
     out = _status(doc, builders.ACCESS_TOKEN)
