@@ -25,7 +25,7 @@ from rutterctl.render.connections_view import STAGE_STYLE
 from rutterctl.render.jsonout import dumps_line
 from rutterctl.render.layout import Column, Fit, Part, cells, fit, fit_line, footer, table
 from rutterctl.render.plain import printable
-from rutterctl.render.timefmt import rfc3339
+from rutterctl.render.timefmt import SKEW, rfc3339
 from rutterctl.secrets import redact
 
 if TYPE_CHECKING:
@@ -157,7 +157,9 @@ def row(w: Watched, now: datetime) -> list[str]:
     )
     last = s.last_sync_completed_at
     if last.parsed is not None:
-        last_sync = age((now - last.parsed).total_seconds())
+        # A past sync stamped ahead of this machine's clock is skew (render/timefmt.py), not 0s.
+        ago = (now - last.parsed).total_seconds()
+        last_sync = age(ago) if ago > -SKEW else f"{age(-ago)} ahead"
     else:
         last_sync = "never" if last.raw is None else printable(last.raw)
     # Since the last progress known: for a stalled ongoing connection, its last sync.

@@ -144,3 +144,12 @@ def test_watch_keeps_the_stall_count_and_cuts_a_change_between_words(width: int)
     assert last.startswith("12:00:00 stuck STALLED:")
     shown = last.removesuffix("…").split()
     assert shown == (f"12:00:00 stuck STALLED: {message}".split())[: len(shown)]
+
+
+def test_watch_says_a_last_sync_ahead_of_this_clock_is_ahead_not_0s() -> None:
+    from rutterctl.render.watch_view import row
+
+    watched, _ = fleet(n_ongoing=1)
+    ongoing = watched[3]  # its last sync: 2026-11-28T11:55:00Z
+    assert row(ongoing, FIXED_NOW - timedelta(hours=1))[5] == "55m ahead"
+    assert row(ongoing, FIXED_NOW)[5] == "5m"
