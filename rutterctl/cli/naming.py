@@ -80,11 +80,12 @@ class Naming:
         except ConnectionNotFound as exc:
             if self.store_errors:  # the store not read may be the one named: not "not found"
                 raise self._stores_unread(name) from None
+            hint = exc.hint = _find_hint(exc.hint or "", name)
             if not aliased:
                 raise
             raise ConnectionNotFound(
                 f"no alias {name!r} for {s.base_url}, and {exc.message}",
-                hint=f"`rutterctl alias list` shows the aliases of this base URL; {exc.hint}",
+                hint=f"`rutterctl alias list` shows the aliases of this base URL; {hint}",
             ) from None
 
     def _stores_unread(self, name: str) -> Unavailable:
@@ -168,3 +169,18 @@ class Naming:
     def _suspect(self, token: str, connection_id: str) -> None:
         with self._lock:
             self._stale_candidates[token] = connection_id
+
+
+def _find_hint(hint: str, name: str) -> str:
+    """`connections find TEXT` in a hint as `connections find <the name typed>`: it searches
+    parts of store names, which an exact domain lookup does not. Not for a UUID: it may be an
+    access token, which is a secret."""
+    import shlex
+
+    from rutterctl.domain.resolve import looks_like_uuid
+
+    if looks_like_uuid(name):
+        return hint
+    return hint.replace(
+        "`rutterctl connections find TEXT`", f"`rutterctl connections find {shlex.quote(name)}`"
+    )

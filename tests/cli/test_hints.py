@@ -121,3 +121,14 @@ def test_wait_ready_error_hints_name_the_profile() -> None:
     result = invoke(["--profile", "prod", "wait-ready", "acme"], transport=rutter.transport)
     assert result.exit_code == 4, result.stderr
     assert "`rutterctl --profile prod auth status`" in result.stderr
+
+
+def test_not_found_suggests_searching_for_the_name_typed_but_never_a_uuid() -> None:
+    rutter = fake_rutter(respond(200, builders.status_doc()))
+    result = invoke(["status", "acme shop"], transport=rutter.transport)
+    assert result.exit_code == 3
+    assert "`rutterctl connections find 'acme shop'`" in result.stderr
+    token = "0bad0bad-3b0c-4f4e-9d55-1c2a3b4c5d6e"  # perhaps another environment's token
+    rutter = fake_rutter(respond(401, error_body("INVALID_CREDENTIALS")))
+    result = invoke(["status", token], transport=rutter.transport)
+    assert result.exit_code == 3 and token not in result.stderr
