@@ -116,7 +116,7 @@ class RutterGroup(TyperGroup):
             deps = _deps(ctx)
             deps.warn(_describe(exc, deps.profile or deps.environ.get("RUTTERCTL_PROFILE")))
             if deps.debug and not isinstance(exc, KeyboardInterrupt):
-                deps.warn(_traceback(exc))
+                deps.warn(_traceback(exc), lines=True)
             raise typer.Exit(int(exit_code_for(exc))) from None
         except _NO_SUCH_OPTION as exc:
             _suggest(exc)
@@ -130,7 +130,7 @@ class RutterGroup(TyperGroup):
         except Exception as exc:  # noqa: BLE001 - the boundary of last resort, reported once
             deps = _deps(ctx)
             if deps.debug:
-                deps.warn(_traceback(exc))
+                deps.warn(_traceback(exc), lines=True)
             deps.warn(
                 f"error: unexpected {type(exc).__name__}: {exc} "
                 "(run with --debug for a traceback, and report it)"

@@ -81,12 +81,15 @@ class Deps:
 
         return self.out_is_tty and not no_color(self.environ)
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, *, lines: bool = False) -> None:
         """One line on stderr, secrets redacted and control characters escaped (it may quote
-        Rutter, a proxy, a file or the environment)."""
-        from rutterctl.render.plain import printable_lines
+        Rutter, a proxy, a file or the environment): a line break from outside (an error_code
+        of "X\nerror: ...") shows as `\n` too. `lines`: a text meant to span lines (a
+        --debug traceback)."""
+        from rutterctl.render.plain import printable, printable_lines
 
-        self.err.write(printable_lines(redact(message)) + "\n")
+        safe = printable_lines if lines else printable
+        self.err.write(safe(redact(message)) + "\n")
         self.err.flush()
 
     def trace(self, message: str) -> None:

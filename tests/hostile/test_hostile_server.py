@@ -190,3 +190,16 @@ def test_out_of_range_settings_and_header_values_are_usage_errors_before_any_req
     assert result.exit_code == 2
     assert message in error_line(result)
     assert hostile.Handler.seen == []  # nothing was sent, so nothing was retried
+
+
+def test_a_line_break_from_the_server_cannot_forge_a_second_line(rutter: HostileServer) -> None:
+    """An error_code of "X\\nerror: ..." would print a line of the server's choosing."""
+
+    def forged(h: hostile.Handler) -> None:
+        h.json(400, {"error_type": "API_ERROR", "error_code": "BAD\nall good: exit 0\r"})
+
+    rutter.serve("/connections/status", forged)
+    result = run(rutter, "status", builders.CONNECTION_ID)
+    assert result.exit_code == 3
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "BAD\\nall good: exit 0\\r" in error_line(result)
