@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 RETRYABLE_STATUSES = frozenset({429, 452, 500, 502, 503, 504})
+# Past the retry budget any wait ends the retries; a day keeps a hostile `Retry-After: 1e308`
+# from printing a 309-digit number in the error's hint.
+MAX_RETRY_AFTER = 86_400.0
 
 
 def is_retryable_status(status: int) -> bool:
@@ -34,6 +38,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     value = value.strip()
     try:
         seconds = float(value)
+        if not math.isfinite(seconds):  # `inf`, `nan`: not a delay a server can mean
+            return None
     except ValueError:
         try:
             when = parsedate_to_datetime(value)
@@ -42,4 +48,4 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    return max(0.0, seconds)
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)

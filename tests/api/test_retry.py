@@ -283,3 +283,9 @@ def test_a_pacing_pause_that_ends_before_the_deadline_is_taken() -> None:
     h.gateway.list_connections()
     assert len(rutter.requests) == 2
     assert h.clock.sleeps and 60.0 <= sum(h.clock.sleeps) <= 61.0
+
+
+def test_a_retry_after_that_is_not_a_real_delay_is_bounded_or_ignored() -> None:
+    assert parse_retry_after("1e308") == 86_400.0  # said as a day in the hint, not 309 digits
+    assert parse_retry_after("inf") is None and parse_retry_after("nan") is None
+    assert parse_retry_after("1e400") is None  # float() reads it as inf
