@@ -64,11 +64,12 @@ def list_(ctx: typer.Context, profile: ProfileOpt = None) -> None:
       rutterctl --profile prod config list
     """
     from rutterctl.config import profiles
+    from rutterctl.render.config_view import write_settings
     from rutterctl.secrets import mask
 
     deps: Deps = ctx.obj
     name, chosen_by, values, s = _load(deps, profile, with_credentials=True)
-    rows = [("key", "value", "source"), ("profile", name, chosen_by)]
+    rows = [("profile", name, chosen_by)]
     for key in profiles.KEYS:
         rows.append(
             (key, _effective(s, key) or NO_DEFAULT, profiles.source_of(key, deps.environ, values))
@@ -77,15 +78,7 @@ def list_(ctx: typer.Context, profile: ProfileOpt = None) -> None:
     rows.append(
         ("client_id", mask(creds.client_id) if creds else "(none)", creds.source if creds else "-")
     )
-    out = deps.out
-    out.write(f"{s.label}\n\n")
-    if deps.out_is_tty:
-        widths = [max(len(row[i]) for row in rows) for i in range(2)]
-        for row in rows:
-            out.write(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}\n")
-    else:
-        for row in rows:
-            out.write("\t".join(row) + "\n")
+    write_settings(s.label, rows, deps.out, tty=deps.out_is_tty, color=deps.color)
 
 
 @app.command("get")

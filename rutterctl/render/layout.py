@@ -245,7 +245,11 @@ def stacked_lines(result: Fit, rows: Sequence[Sequence[str]]) -> list[tuple[str,
     for number, row in enumerate(rows):
         if number:
             lines.append(("", ""))
-        pairs = [(c.heading, row[i]) for i, c in zip(result.indexes, result.columns, strict=True)]
+        # A whole value (an id, a path) too long to sit beside its heading goes below it.
+        pairs = [
+            Pair(c.heading, row[i], whole=c.whole)
+            for i, c in zip(result.indexes, result.columns, strict=True)
+        ]
         lines += pair_lines(pairs, result.width)
     return lines
 

@@ -16,6 +16,7 @@ from rutterctl.render.layout import Column, continued, fit, plain_lines
 from rutterctl.render.sim_view import banner_lines
 from rutterctl.render.watch_view import frame
 
+from tests.builders import respond
 from tests.fakes import FIXED_NOW, invoke, pin_terminal, visible
 from tests.render.test_watch_view import ID, fleet
 
@@ -153,3 +154,37 @@ def test_watch_says_a_last_sync_ahead_of_this_clock_is_ahead_not_0s() -> None:
     ongoing = watched[3]  # its last sync: 2026-11-28T11:55:00Z
     assert row(ongoing, FIXED_NOW - timedelta(hours=1))[5] == "55m ahead"
     assert row(ongoing, FIXED_NOW)[5] == "5m"
+
+
+CA = "/very/long/path/to/a/private/certificate/authority/bundle/for/proxy.pem"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_config_list_keeps_a_long_value_whole(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_terminal(monkeypatch, width)
+    result = invoke(["config", "list"], tty=True, env={"RUTTERCTL_CA_BUNDLE": CA})
+    assert result.exit_code == 0, result.stderr
+    lines = fits(result.stdout, width)
+    assert CA in [word for line in lines for word in line.split()]
+    if width == 140:
+        assert any(line.split()[:3] == ["ca_bundle", CA, "environment"] for line in lines)
+
+
+def test_config_list_piped_is_tab_separated() -> None:
+    out = invoke(["config", "list"], env={"RUTTERCTL_CA_BUNDLE": CA}).stdout.splitlines()
+    assert out[2] == "key\tvalue\tsource"
+    assert f"ca_bundle\t{CA}\tenvironment (RUTTERCTL_CA_BUNDLE)" in out[3:]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_check_and_connections_find(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.render.test_widths import IDS as FLEET_IDS
+    from tests.render.test_widths import STORE, _fleet, shown, status_doc
+
+    listing = respond(200, _fleet())
+    needs = respond(200, status_doc(disabled=True, reason="SHOP_IS_LOCKED"))
+    text = shown(["check"], width, monkeypatch, connections=listing, status=needs)
+    words = text.split()
+    assert all(i in words for i in FLEET_IDS) and "SHOP_IS_LOCKED" in text
+    text = shown(["connections", "find", "acme"], width, monkeypatch, connections=listing)
+    assert all(i in text.split() for i in FLEET_IDS) and text.count(STORE) == 3
