@@ -74,6 +74,7 @@ class RutterGroup(TyperGroup):
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """A mistyped command gets the closest names (`stauts`: did you mean `status`?); exit 2."""
+        ctx.meta[_ARGS] = list(args)  # for a global option given after the command (_suggest)
         if args and not args[0].startswith("-") and args[0] not in COMMANDS:
             import difflib
 
@@ -119,7 +120,7 @@ class RutterGroup(TyperGroup):
                 deps.warn(_traceback(exc), lines=True)
             raise typer.Exit(int(exit_code_for(exc))) from None
         except _NO_SUCH_OPTION as exc:
-            _suggest(exc)
+            _suggest(exc, ctx.meta.get(_ARGS))
             raise
         except _PASS_THROUGH:
             raise
@@ -157,13 +158,34 @@ _NO_SUCH_OPTION: Any = next(
 )
 
 
-def _suggest(exc: Any) -> None:
-    """click's close matches for a mistyped option, phrased like the commands' ones."""
+GLOBAL_OPTIONS = ("--debug", "--profile")
+_ARGS = "rutterctl.args"
+
+
+def _suggest(exc: Any, args: list[str] | None = None) -> None:
+    """click's close matches for a mistyped option, phrased like the commands' ones; a global
+    option given after the command is shown where it goes (`rutterctl --profile prod status`)."""
     matches = sorted(exc.possibilities or ())
     if matches:
         names = " or ".join(f"`{name}`" for name in matches)
         exc.message = f"{exc.message}; did you mean {names}?"
         exc.possibilities = None
+    elif exc.option_name in GLOBAL_OPTIONS and exc.ctx is not None:
+        import shlex
+
+        option = [exc.option_name]
+        if exc.option_name == "--profile":  # its value, as typed (a profile name is no secret)
+            given = [*(args or []), "NAME"]
+            values = [v.partition("=")[2] for v in given if v.startswith("--profile=")]
+            if "--profile" in given:
+                values.append(given[given.index("--profile") + 1])
+            option.append(shlex.quote(values[0]) if values else "NAME")
+        root, _, command = exc.ctx.command_path.partition(" ")
+        # The rest of the line is left out: it may hold an access token.
+        exc.message = (
+            f"{exc.message}; it is a global option: put it before the command "
+            f"(`{' '.join([root, *option, command])} ...`)"
+        )
 
 
 def _silence(stream: Any) -> None:

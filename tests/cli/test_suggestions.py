@@ -28,3 +28,29 @@ def test_nothing_close_suggests_nothing() -> None:
     result = invoke(["zzzzzz"])
     assert result.exit_code == 2
     assert "No such command 'zzzzzz'" in result.stderr and "did you mean" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["status", "acme", "--profile", "prod"], "(`rutterctl --profile prod status ...`)"),
+        (
+            ["webhooks", "verify", "--profile=prod"],
+            "(`rutterctl --profile prod webhooks verify ...`)",
+        ),
+        (["auth", "status", "--debug"], "(`rutterctl --debug auth status ...`)"),
+        (["check", "--profile"], "(`rutterctl --profile NAME check ...`)"),
+    ],
+)
+def test_a_global_option_after_the_command_is_shown_where_it_goes(
+    args: list[str], hint: str
+) -> None:
+    result = invoke(args)
+    assert result.exit_code == 2
+    assert "it is a global option: put it before the command " + hint in result.stderr
+
+
+def test_the_rest_of_the_line_is_not_repeated_it_may_be_a_token() -> None:
+    token = "6f1c0e0a-3b0c-4f4e-9d55-1c2a3b4c5d6e"
+    result = invoke(["status", token, "--profile", "prod"])
+    assert result.exit_code == 2 and token not in result.stderr
