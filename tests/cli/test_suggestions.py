@@ -16,6 +16,9 @@ from tests.fakes import invoke
         (["--debgu", "status", "x"], "No such option: --debgu; did you mean `--debug`?"),
         (["status", "x", "--exit-stat"], "did you mean `--exit-status`?"),
         (["connections", "list", "--detials"], "did you mean `--details`?"),
+        (["sim", "serv"], "Did you mean 'serve'?"),  # a subcommand: click's own wording
+        (["check", "--fail-onn", "x"], "did you mean `--fail-on` or `--warn-on`?"),
+        (["listen", "--event", "X"], "did you mean `--events`?"),
     ],
 )
 def test_close_matches_are_suggested_with_exit_2(args: list[str], hint: str) -> None:
