@@ -302,6 +302,8 @@ def load_file(path: Path) -> Scenario:
     except (ValueError, tomllib.TOMLDecodeError) as exc:
         kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
         raise UsageError(f"{label}: not valid {kind}: {exc}") from None
+    except RecursionError:  # `x = [[[[...` 100,000 deep
+        raise UsageError(f"{label}: not a scenario file (nested too deeply)") from None
     try:
         return parse_scenario(doc, name=path.stem)
     except SpecError as exc:

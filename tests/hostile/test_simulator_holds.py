@@ -83,8 +83,11 @@ def test_a_control_body_nested_too_deep_is_a_400() -> None:
 def test_a_scenario_path_that_is_not_a_scenario_is_a_400(tmp_path: Path) -> None:
     junk = tmp_path / "junk.toml"
     junk.write_text("this is [not toml", encoding="utf-8")
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")  # RecursionError
     h = harness()
-    for ref in (str(junk), str(tmp_path), str(tmp_path / "absent.toml"), "no-such-scenario"):
+    refs = (str(junk), str(deep), str(tmp_path), str(tmp_path / "absent.toml"), "no-such-scenario")
+    for ref in refs:
         answer = h.control("POST", "/connections", {"scenario": ref})
         assert answer.status_code == 400, (ref, answer.text)
     fifo = tmp_path / "pipe.toml"
