@@ -379,9 +379,8 @@ def _paced_past(late: PacedPastDeadline) -> Unavailable:
     from rutterctl.domain.fleet import DeadlineReached
 
     return DeadlineReached(
-        f"gave up: at the pace of {late.limit} request{'s' * (late.limit != 1)} per "
-        f"{late.window:g}s the next request could start only in {late.delay:.1f}s, after the "
-        "--timeout deadline",
+        f"at the pace of {late.limit} request{'s' * (late.limit != 1)} per {late.window:g}s "
+        f"the next request could start only in {late.delay:.1f}s, after the --timeout deadline",
         hint="give a longer --timeout, or a faster rate_limit / RUTTERCTL_RATE_LIMIT if the "
         "organisation's limit allows it",
     )
