@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from rutterctl.cli import hints
 from rutterctl.cli.connection_rows import StatusFilter
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import ConnectionsArg, complete_until
@@ -141,8 +142,9 @@ def watch(
         if view is not None:
             view.stop()
     blocked = [w.blocked for w in watched if w.blocked is not None]
-    for error in blocked:
-        deps.warn(watch_view.error_line(error))
+    profile = deps.profile_settings().profile if blocked else None
+    for error in blocked:  # printed here, not by the error boundary: name the profile likewise
+        deps.warn(hints.with_profile(watch_view.error_line(error), profile))
     codes = [int(exit_code_for(error)) for error in blocked]
     if not finished:
         reached = sum(w.done and w.blocked is None for w in watched)

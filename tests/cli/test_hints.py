@@ -132,3 +132,12 @@ def test_not_found_suggests_searching_for_the_name_typed_but_never_a_uuid() -> N
     rutter = fake_rutter(respond(401, error_body("INVALID_CREDENTIALS")))
     result = invoke(["status", token], transport=rutter.transport)
     assert result.exit_code == 3 and token not in result.stderr
+
+
+def test_watch_error_hints_name_the_profile() -> None:
+    assert invoke(["config", "set", "--profile", "prod", "environment", "sandbox"]).exit_code == 0
+    rutter = fake_rutter(respond(200, builders.status_doc(disabled=True, reason="TUNNEL_ERROR")))
+    args = ["--profile", "prod", "watch", CONNECTION_ID, "--until", "ready", "-o", "ndjson"]
+    result = invoke(args, transport=rutter.transport)
+    assert result.exit_code == 6, result.stderr
+    assert f"`rutterctl --profile prod reasons {CONNECTION_ID}`" in result.stderr
