@@ -33,6 +33,8 @@ from rutterctl.errors import UsageError
 from rutterctl.render.records import FORMATS, RecordWriter
 
 VERSION = 1
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)  # POSIX only
+_NOCTTY = getattr(os, "O_NOCTTY", 0)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,10 @@ def load_checkpoint(path: Path) -> Checkpoint | None:
         doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.pop("version") != VERSION:
             raise ValueError("version")
-        return Checkpoint(**doc)
+        found = Checkpoint(**doc)
+        if not _sound(found):
+            raise ValueError("fields")
+        return found
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
@@ -117,6 +122,25 @@ def load_checkpoint(path: Path) -> Checkpoint | None:
             f"{path}: not a checkpoint this rutterctl can read",
             hint="remove it and fetch again without --resume",
         ) from None
+
+
+def _sound(found: Checkpoint) -> bool:
+    """Every field of the type written, and the data a plain name in FILE's directory (a
+    checkpoint must never make --resume cut a file elsewhere)."""
+    ints = (found.skip, found.length, found.pages, found.records, found.inode)
+    return (
+        all(type(n) is int and n >= 0 for n in ints)
+        and isinstance(found.query, dict)
+        and isinstance(found.format, str)
+        and isinstance(found.filters, dict)
+        and all(type(v) is int for v in found.filters.values())
+        and (found.cursor is None or isinstance(found.cursor, str))
+        and type(found.done) is bool
+        and (found.columns is None or all(isinstance(c, str) for c in found.columns))
+        and isinstance(found.data, str)
+        and found.data not in ("", ".", "..")
+        and os.path.basename(found.data) == found.data
+    )
 
 
 class FdOut:
@@ -177,7 +201,7 @@ class Direct:
         self.path = where.given
         self.filters = filters
         try:
-            fd = os.open(where.given, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC | os.O_NOCTTY)
+            fd = os.open(where.given, os.O_WRONLY | os.O_APPEND | _CLOEXEC | _NOCTTY)
         except OSError as exc:
             raise write_error(exc, where.given, resume=None) from None
         self.out = FdOut(fd)
@@ -210,7 +234,7 @@ def _stale_temps(real: Path, keep: Path | None) -> None:
             if keep is not None and entry.name == keep.name:
                 continue
             with contextlib.suppress(OSError):
-                fd = os.open(entry.path, os.O_RDONLY | os.O_CLOEXEC)
+                fd = os.open(entry.path, os.O_RDONLY | _CLOEXEC)
                 try:
                     if try_lock(fd):
                         os.unlink(entry.path)
@@ -265,7 +289,7 @@ class FileOutput:
     def _open_resumed(self, found: Checkpoint, warn: Any) -> None:
         for candidate in (self.real.parent / found.data, self.real):
             with contextlib.suppress(FileNotFoundError):
-                fd = os.open(candidate, os.O_RDWR | os.O_CLOEXEC)
+                fd = os.open(candidate, os.O_RDWR | _CLOEXEC)
                 info = os.fstat(fd)
                 if info.st_ino == found.inode and info.st_size >= found.length:
                     break
@@ -292,7 +316,7 @@ class FileOutput:
 
     def _open_new(self, append: bool) -> None:
         if append:  # --cursor into an existing FILE: appended in place, cut back on failure
-            fd = os.open(self.real, os.O_RDWR | os.O_CLOEXEC)
+            fd = os.open(self.real, os.O_RDWR | _CLOEXEC)
             if not try_lock(fd):
                 os.close(fd)
                 raise UsageError(

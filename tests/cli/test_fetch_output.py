@@ -359,3 +359,25 @@ def test_a_page_that_is_not_utf8_is_an_unreadable_body_in_every_format() -> None
     for fmt in ("ndjson", "csv"):
         result = invoke([*BASE, "-o", fmt], transport=bad.transport)
         assert result.exit_code == 7 and result.stdout == "", result.stderr
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"data": "../elsewhere"}, {"length": "12"}, {"inode": -1}, {"cursor": 5}, {"version": 9}],
+)
+def test_a_checkpoint_that_is_not_sound_is_refused_and_nothing_is_cut(
+    tmp_path: Path, change: dict[str, object]
+) -> None:
+    target = tmp_path / "orders.ndjson"
+    args = [*BASE, "-o", "ndjson", "--output", str(target)]
+    assert invoke(args, transport=interrupt_at("cur-3").transport).exit_code == 130
+    checkpoint = tmp_path / ".orders.ndjson.checkpoint"
+    checkpoint.write_text(json.dumps({**json.loads(checkpoint.read_text()), **change}))
+    before = target.read_bytes()
+    result = invoke([*args, "--resume"], transport=rutter_with(paged(total=9)).transport)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {checkpoint}: not a checkpoint this rutterctl can read; "
+        "remove it and fetch again without --resume\n"
+    )
+    assert target.read_bytes() == before
