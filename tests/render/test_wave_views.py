@@ -188,3 +188,20 @@ def test_check_and_connections_find(width: int, monkeypatch: pytest.MonkeyPatch)
     assert all(i in words for i in FLEET_IDS) and "SHOP_IS_LOCKED" in text
     text = shown(["connections", "find", "acme"], width, monkeypatch, connections=listing)
     assert all(i in text.split() for i in FLEET_IDS) and text.count(STORE) == 3
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_alias_list_and_auth_status(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.builders import CONNECTION_ID, connections_doc, fake_rutter, status_doc
+
+    pin_terminal(monkeypatch, width)
+    rutter = fake_rutter(respond(200, status_doc()), connections=respond(200, connections_doc()))
+    name = "acme-historical-outfitters-eu-west"
+    assert invoke(["alias", "set", name, CONNECTION_ID], transport=rutter.transport).exit_code == 0
+    result = invoke(["alias", "list"], transport=rutter.transport, tty=True)
+    assert result.exit_code == 0, result.stderr
+    words = " ".join(fits(result.stdout, width)).split()
+    assert name in words and CONNECTION_ID in words
+    result = invoke(["auth", "status"], transport=rutter.transport, tty=True)
+    assert result.exit_code == 0, result.stderr
+    assert "accepted by Rutter" in " ".join(fits(result.stdout, width))
