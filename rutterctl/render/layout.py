@@ -176,11 +176,12 @@ def plain_lines(result: Fit, rows: Sequence[Sequence[str]]) -> list[str]:
         ]
         for n in range(max(len(w) for w in wrapped)):
             texts = [w[n] if n < len(w) else "" for w in wrapped]
-            cells_ = [
-                t.rjust(w) if c.justify == "right" else t.ljust(w)
-                for t, c, w in zip(texts, result.columns, result.widths, strict=True)
+            pads = [" " * (w - cells(t)) for t, w in zip(texts, result.widths, strict=True)]
+            padded = [
+                p + t if c.justify == "right" else t + p
+                for t, p, c in zip(texts, pads, result.columns, strict=True)
             ]
-            lines.append((" " * GAP).join(cells_).rstrip())
+            lines.append((" " * GAP).join(padded).rstrip())
     return lines
 
 

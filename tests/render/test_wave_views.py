@@ -205,3 +205,10 @@ def test_alias_list_and_auth_status(width: int, monkeypatch: pytest.MonkeyPatch)
     result = invoke(["auth", "status"], transport=rutter.transport, tty=True)
     assert result.exit_code == 0, result.stderr
     assert "accepted by Rutter" in " ".join(fits(result.stdout, width))
+
+
+def test_plain_lines_pad_wide_characters_by_their_cells() -> None:
+    columns = [Column("name", "name"), Column("stage", "stage")]
+    rows = [["東京ストア", "DISABLED"], ["acme", "ONGOING_SYNC"]]
+    lines = plain_lines(fit(columns, rows, 80), rows)
+    assert lines[1].index("DISABLED") + 5 == lines[2].index("ONGOING_SYNC")  # 5 wide: 10 cells
