@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rutterctl.domain.batches import FAILED, batch_status
 from rutterctl.domain.durations import format_duration
 from rutterctl.domain.fleet import Fleet
 from rutterctl.domain.lifecycle import Stage
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 LOG_LINES = 5
 BAR = 6  # cells of the batches bar
 STALLED = "STALLED"
+FAILED_BATCH = "FAILED"  # a batch (an entity of it) FAILED: why the sync stopped, before STALLED
 
 
 def _json(value: Any) -> Any:
@@ -88,7 +90,12 @@ COLUMNS = (
     Column("last_sync", "last sync", priority=3, justify="right"),
     Column("synced", "synced", priority=4, whole=False, min_width=16),
 )
-ALERT_STYLE = {STALLED: "bold red reverse", "ERROR": "bold red", "done": "green"}
+ALERT_STYLE = {
+    STALLED: "bold red reverse",
+    FAILED_BATCH: "bold red reverse",
+    "ERROR": "bold red",
+    "done": "green",
+}
 
 
 def age(seconds: float) -> str:
@@ -123,10 +130,14 @@ def bar(done: int, total: int) -> str:
     return f"{done}/{total} " + "█" * filled + "░" * (BAR - filled)
 
 
+def _failed_batch(w: Watched) -> bool:
+    return w.report is not None and any(batch_status(b) == FAILED for b in w.report.status.batches)
+
+
 def _attention(w: Watched) -> tuple[int, str]:
-    """Sort key: stalled, failing, blocked, syncing, ongoing, not read yet, then done (with
-    --until); by name within."""
-    if w.stalled:
+    """Sort key: stalled or with a failed batch, failing, blocked, syncing, ongoing, not read
+    yet, then done (with --until); by name within."""
+    if w.stalled or (w.error is None and _failed_batch(w)):
         rank = 0
     elif w.error is not None:
         rank = 1
@@ -144,6 +155,8 @@ def _attention(w: Watched) -> tuple[int, str]:
 def row(w: Watched, now: datetime) -> list[str]:
     name = person(w.target)
     alert = STALLED if w.stalled else ("ERROR" if w.error is not None else "")
+    if w.error is None and _failed_batch(w):
+        alert = FAILED_BATCH
     if not alert and w.done and w.blocked is None:
         alert = "done"
     report = w.report

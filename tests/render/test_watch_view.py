@@ -127,3 +127,18 @@ def test_a_store_name_from_the_cache_stands_for_the_id_in_rows_and_log() -> None
     assert any(line.startswith("Acme Outfitters ") and "ONGOING_SYNC" in line for line in lines)
     assert lines[-1].endswith("Acme Outfitters first seen → ONGOING_SYNC")
     assert not any(line.startswith("ongoing-0") for line in lines)
+
+
+def test_a_failed_batch_is_marked_and_comes_first() -> None:
+    from rutterctl.domain.models import Batch, EntityProgress
+
+    watched, watcher = fleet(n_ongoing=2)
+    never = Timestamp.parse(None)
+    failed = Batch(1, (EntityProgress("customers", "FAILED", never, never),), None)
+    status = connection_status(is_ready=True, historical_sync_completed=False, batches=(failed,))
+    watcher.absorb(watched[4], build_report(status, None, FIXED_NOW), None)  # ongoing-1
+    names = ("stuck", "failing", "syncing", "ongoing")
+    rows = [line for line in draw(watched, 80) if line.startswith(names)]
+    # With the stalled one (by name within), before the failing and the syncing ones.
+    assert [r.split()[0] for r in rows[:3]] == ["ongoing-1", "stuck", "failing"]
+    assert "FAILED" in rows[0] and "STALLED" not in rows[0]
