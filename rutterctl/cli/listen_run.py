@@ -75,6 +75,8 @@ def build_session(
 
     # Rutter's codes are upper case: `--events initial_update` means INITIAL_UPDATE.
     codes = {c.strip().upper() for c in events.split(",") if c.strip()} if events else None
+    _note_typos(deps, "--events", sorted(codes or ()))
+    _note_typos(deps, "--until", [until.strip().upper()] if until else [])
     receiver = receiver_for(deps, events=codes, connection=connection)
     forward = forwarder.forward if forwarder is not None else None
 
@@ -93,3 +95,19 @@ def build_session(
 
 def _bug(deps: Deps, exc: Exception) -> None:
     deps.warn(f"warning: a delivery failed: unexpected {type(exc).__name__}: {exc} (answered 500)")
+
+
+def _note_typos(deps: Deps, option: str, codes: list[str]) -> None:
+    """A code close to one Rutter documents is likely a typo: say so (listening for it anyway,
+    since newer codes keep coming) instead of waiting silently for an event that never comes."""
+    import difflib
+
+    from rutterctl.domain.webhooks import KNOWN_CODES
+
+    for code in codes:
+        near = difflib.get_close_matches(code, sorted(KNOWN_CODES), n=1)
+        if code not in KNOWN_CODES and near:
+            deps.warn(
+                f"note: {option} {code} is not a code Rutter documents; did you mean {near[0]}? "
+                "(listening for it as given)"
+            )

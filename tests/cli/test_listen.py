@@ -166,3 +166,16 @@ def test_allow_remote_binds_every_address_and_timeout_exits_124() -> None:
     banner = r"rutterctl-listen listening on http://0\.0\.0\.0:\d+/webhooks\n"
     assert re.match(banner, result.stdout)
     assert result.stderr == "error: --timeout 5m reached\n"
+
+
+def test_a_mistyped_event_code_is_noted_with_the_close_match() -> None:
+    args = ["listen", "--port", "0", "--timeout", "5m", "--events", "INITIAL_UPDAT,NEW_CODE"]
+    result = invoke([*args, "--until", "historical_updte"], clock=RunningClock())
+    assert result.exit_code == 124
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        "note: --events INITIAL_UPDAT is not a code Rutter documents; did you mean "
+        "INITIAL_UPDATE? (listening for it as given)",
+        "note: --until HISTORICAL_UPDTE is not a code Rutter documents; did you mean "
+        "HISTORICAL_UPDATE? (listening for it as given)",
+    ]  # a code close to none (a newer one) is taken as it is
