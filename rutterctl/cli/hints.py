@@ -56,3 +56,17 @@ def _quietly(read: Callable[[], str | None] | None) -> str | None:
         return read()
     except RutterctlError:
         return None
+
+
+def unknown_code_note(what: str, code: str) -> str | None:
+    """A webhook code close to one Rutter documents is likely a typo: the note that says so
+    (it is still used as given, since newer codes keep coming); None for a known code or one
+    close to none."""
+    import difflib
+
+    from rutterctl.domain.webhooks import KNOWN_CODES
+
+    near = difflib.get_close_matches(code, sorted(KNOWN_CODES), n=1)
+    if code in KNOWN_CODES or not near:
+        return None
+    return f"note: {what} {code} is not a code Rutter documents; did you mean {near[0]}?"

@@ -98,16 +98,10 @@ def _bug(deps: Deps, exc: Exception) -> None:
 
 
 def _note_typos(deps: Deps, option: str, codes: list[str]) -> None:
-    """A code close to one Rutter documents is likely a typo: say so (listening for it anyway,
-    since newer codes keep coming) instead of waiting silently for an event that never comes."""
-    import difflib
-
-    from rutterctl.domain.webhooks import KNOWN_CODES
+    """Instead of waiting silently for an event that never comes (cli/hints.py)."""
+    from rutterctl.cli.hints import unknown_code_note
 
     for code in codes:
-        near = difflib.get_close_matches(code, sorted(KNOWN_CODES), n=1)
-        if code not in KNOWN_CODES and near:
-            deps.warn(
-                f"note: {option} {code} is not a code Rutter documents; did you mean {near[0]}? "
-                "(listening for it as given)"
-            )
+        note = unknown_code_note(option, code)
+        if note:
+            deps.warn(f"{note} (listening for it as given)")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from rutterctl.cli.deps import Deps
+from rutterctl.cli.hints import unknown_code_note
 from rutterctl.cli.options import complete_disabled_reason
 from rutterctl.errors import CredentialsMissing, UsageError
 from rutterctl.render.plain import printable
@@ -86,6 +87,9 @@ def trigger(
     if copies > MAX_COPIES:
         raise UsageError(f"--copies must be at most {MAX_COPIES}")
     body: dict[str, Any] = {"code": event.strip().upper(), "signature": signature, "copies": copies}
+    note = unknown_code_note("EVENT", body["code"])
+    if note:
+        deps.warn(f"{note} (sent as given)")
     if reason:
         body["reason"] = reason
     if field:

@@ -125,6 +125,13 @@ def test_cli_trigger_and_events() -> None:
     assert disabled.exit_code == 0
     assert disabled.stderr == ""  # sent somewhere: nothing to warn of
     assert h.sim.get("acme-ongoing").pause is not None
+    typo = invoke(["sim", "trigger", "acme-ongoing", "ORDER_CRATED"], env=SIM_CREDS,
+                  transport=transport)  # fmt: skip
+    assert typo.exit_code == 0 and typo.stdout.startswith("fired ORDER_CRATED")
+    assert typo.stderr == (
+        "note: EVENT ORDER_CRATED is not a code Rutter documents; did you mean ORDER_CREATED? "
+        "(sent as given)\n"
+    )
     refused = invoke(["sim", "trigger", "nobody", "X"], env=SIM_CREDS, transport=transport)
     assert refused.exit_code == 3  # a CONNECTION not found, as for every command
     assert refused.stderr.startswith("error: no connection with name, id or access token")
