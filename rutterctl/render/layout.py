@@ -26,6 +26,8 @@ API (all widths in terminal cells):
     f = fit(cols, rows, width)            # which columns, how wide, what was dropped
     renderable = table(f, rows)           # a rich Table (box-less, bold header)
     note = footer(f)                      # "not shown at 80 columns: ...", or None
+    lines = plain_lines(f, rows)          # the same table as plain text (sim serve's banner)
+    continued(["export", "A=1", "B=2"], 80)  # a command to paste, continued with backslash lines
     for key, line in pair_lines([("stage", text), Pair("link_url", url, whole=True)], 80): ...
     print_pairs(console, pairs, style=lambda key, line: "bold red" if key == "stage" else "")
     fit_line([Part("acme: INITIAL_SYNC"), Part("synced ...", priority=2, cuttable=True),
