@@ -110,7 +110,9 @@ def status(ctx: typer.Context, profile: ProfileOpt = None) -> None:
         raise
     found = body.get("connections") if isinstance(body, dict) else None
     count = _count(found) if isinstance(found, list) else "answered"
-    out.write(f"check: accepted by Rutter (GET /connections: {count})\n")
+    # Rutter's default listing leaves out disabled and needs-reauth connections: say whose
+    # count this is, so that it is not read as the organisation's (`connections list` has all).
+    out.write(f"check: accepted by Rutter (GET /connections, its default listing: {count})\n")
 
 
 @app.command("logout")

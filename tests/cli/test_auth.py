@@ -219,7 +219,7 @@ def test_status_checks_the_stored_credential_live() -> None:
         "profile default · sandbox",
         f"credential: file ({credentials_file()})",
         "client id: ****8765",
-        "check: accepted by Rutter (GET /connections: 1 connection)",
+        "check: accepted by Rutter (GET /connections, its default listing: 1 connection)",
     ]
     assert rutter.paths() == ["/connections"]
     assert authorization(rutter.requests[0]) == f"{CLIENT_ID}:{SECRET}"
