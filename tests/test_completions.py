@@ -93,7 +93,12 @@ def test_install_completion_writes_the_bash_script(tmp_path: Path) -> None:
 
 
 def _generated() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generated", ROOT / "scripts" / "generated.py")
+    return load_script("generated")
+
+
+def load_script(name: str) -> ModuleType:
+    """scripts/NAME.py, imported by path (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from tests.test_completions import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,14 +22,6 @@ def _quickstart() -> list[str]:
     return [line.split("#", 1)[0].strip() for line in block.group(1).splitlines()]
 
 
-def _bootstrap() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bootstrap", ROOT / "scripts" / "bootstrap.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_two_commands_with_python3_and_ci_runs_the_second_exactly() -> None:
     commands = _quickstart()
     assert commands == ["python3 scripts/bootstrap.py demo", "python3 scripts/bootstrap.py test"]
@@ -40,7 +32,7 @@ def test_two_commands_with_python3_and_ci_runs_the_second_exactly() -> None:
 def test_an_older_python3_hands_over_to_the_newest_python3_n(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    bootstrap = _bootstrap()
+    bootstrap = load_script("bootstrap")
     assert bootstrap._python() == sys.executable  # this one is recent enough
     monkeypatch.setattr(bootstrap.sys, "version_info", (3, 9, 0))
     found = {"python3.12": "/opt/py/bin/python3.12", "python3.11": "/usr/bin/python3.11"}
