@@ -210,6 +210,9 @@ def _check_shape(path: Path, data: dict[str, Any]) -> None:
                 raise UsageError(
                     f"{where}: unknown key {key!r} (known: {', '.join(KEYS)})", hint=FIX_HINT
                 )
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                # `timeout = 30` written by hand means what `timeout = "30"` does.
+                value = values[key] = str(value)
             if not isinstance(value, str):
                 raise UsageError(f"{where}: {key} must be a string", hint=FIX_HINT)
             try:

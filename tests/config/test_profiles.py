@@ -129,7 +129,8 @@ def test_a_file_with_profiles(tmp_path: Path) -> None:
         ("profiles = 3\n", "'profiles' must be a table of profiles"),
         ("[profiles]\nprod = 3\n", "profile 'prod': must be a table"),
         ('[profiles."a b"]\n', "profile 'a b': invalid profile name"),
-        ("[profiles.prod]\nrate_limit = 500\n", "profile 'prod': rate_limit must be a string"),
+        ("[profiles.prod]\ntimeout = true\n", "profile 'prod': timeout must be a string"),
+        ("[profiles.prod]\noutput = 3\n", "profile 'prod': output must be one of"),
         (
             '[profiles.prod]\nenviroment = "production"\n',
             "profile 'prod': unknown key 'enviroment' (known: environment, api_version, ",
@@ -292,3 +293,9 @@ def test_a_profile_with_only_a_stored_credential_exists(tmp_path: Path) -> None:
     s = load_settings(env, profile="ci")
     assert (s.profile, s.base_url) == ("ci", SANDBOX)
     assert s.credentials is not None and s.credentials.source == "file"
+
+
+def test_a_number_written_without_quotes_means_the_same_as_its_text(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "[profiles.prod]\ntimeout = 30\nrequest_timeout = 90.5\n")
+    profile = load_config(path).data["profiles"]["prod"]
+    assert (profile["timeout"], profile["request_timeout"]) == ("30", "90.5")
