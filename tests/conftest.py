@@ -20,3 +20,18 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
     yield home
+
+
+@pytest.fixture(autouse=True)
+def fresh_secrets() -> Iterator[None]:
+    """Each test starts with only its own registered secrets: a value another test registered
+    (hypothesis draws words such as `access_token` from the code) must not mask this one's text."""
+    from rutterctl import secrets
+
+    with secrets._lock:
+        saved = set(secrets._known)
+        secrets._known.clear()
+    yield
+    with secrets._lock:
+        secrets._known.clear()
+        secrets._known.update(saved)
