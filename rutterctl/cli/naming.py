@@ -63,30 +63,23 @@ class Naming:
                 register(token)
                 self._suspect(token, alias.connection_id)
                 return ResolvedConnection(alias.connection_id, token)
-        cached = cache.find(name)
-        if cached is not None:
-            if name != cached.access_token:  # named by id: the mapping may have gone stale
-                self._suspect(cached.access_token, cached.connection_id)
-            return cached
         try:
-            return resolve_connection(
-                name,
-                self.deps.gateway(),
-                cache,
-                stores=stores,
-                read_stores=self.read_stores,
-                use_cache=False,
+            resolved = resolve_connection(
+                name, self.deps.gateway(), cache, stores=stores, read_stores=self.read_stores
             )
         except ConnectionNotFound as exc:
             if self.store_errors:  # the store not read may be the one named: not "not found"
                 raise self._stores_unread(name) from None
-            hint = exc.hint = _find_hint(exc.hint or "", name)
             if not aliased:
                 raise
             raise ConnectionNotFound(
                 f"no alias {name!r} for {s.base_url}, and {exc.message}",
-                hint=f"`rutterctl alias list` shows the aliases of this base URL; {hint}",
+                hint=f"`rutterctl alias list` shows the aliases of this base URL; {exc.hint}",
             ) from None
+        if resolved.from_cache and name != resolved.access_token:
+            # Named by id or domain from the cache: the mapping may have gone stale.
+            self._suspect(resolved.access_token, resolved.connection_id)
+        return resolved
 
     def _stores_unread(self, name: str) -> Unavailable:
         count = len(self.store_errors)
@@ -127,7 +120,7 @@ class Naming:
 
         One listing per run however many cached tokens are rejected (a fleet command's
         workers share it); a connection that listing no longer holds is gone: exit 3."""
-        from rutterctl.domain.resolve import NOT_FOUND_HINT
+        from rutterctl.domain.resolve import not_found_hint
         from rutterctl.secrets import register
 
         with self._lock:
@@ -141,7 +134,7 @@ class Naming:
             raise ConnectionNotFound(
                 f"connection {connection_id} is no longer in the organisation: Rutter rejects "
                 "its cached access token and lists every connection without it",
-                hint=NOT_FOUND_HINT,
+                hint=not_found_hint(connection_id),
             )
         if current == token:
             return None
@@ -169,18 +162,3 @@ class Naming:
     def _suspect(self, token: str, connection_id: str) -> None:
         with self._lock:
             self._stale_candidates[token] = connection_id
-
-
-def _find_hint(hint: str, name: str) -> str:
-    """`connections find TEXT` in a hint as `connections find <the name typed>`: it searches
-    parts of store names, which an exact domain lookup does not. Not for a UUID: it may be an
-    access token, which is a secret."""
-    import shlex
-
-    from rutterctl.domain.resolve import looks_like_uuid
-
-    if looks_like_uuid(name):
-        return hint
-    return hint.replace(
-        "`rutterctl connections find TEXT`", f"`rutterctl connections find {shlex.quote(name)}`"
-    )

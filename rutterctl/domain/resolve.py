@@ -9,8 +9,9 @@ falls back to trying a UUID as an access token.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from rutterctl.domain.models import ConnectionSummary, StoreInfo
@@ -25,16 +26,24 @@ _DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
 # How many candidates an ambiguous domain lists in its error line.
 _SHOWN_CANDIDATES = 5
 
-NOT_FOUND_HINT = (
-    "check the value, and that RUTTER_BASE_URL / the environment is the one it lives in; "
-    "`rutterctl connections find TEXT` searches store names and domains"
-)
+
+def not_found_hint(name: str) -> str:
+    """What to do when `name` names no connection: `connections find` with the name typed (it
+    searches parts of store names, which an exact domain lookup does not); never with a UUID,
+    which may be an access token, a secret."""
+    text = "TEXT" if looks_like_uuid(name) else shlex.quote(name)
+    return (
+        "check the value, and that RUTTER_BASE_URL / the environment is the one it lives in; "
+        f"`rutterctl connections find {text}` searches store names and domains"
+    )
 
 
 @dataclass(frozen=True)
 class ResolvedConnection:
     connection_id: str
     access_token: str
+    # Taken from the cache rather than from Rutter just now: the token may have been rotated.
+    from_cache: bool = field(default=False, compare=False)
 
 
 class ConnectionCache(Protocol):
@@ -82,7 +91,6 @@ def resolve_connection(
     *,
     stores: StoreCache | None = None,
     read_stores: StoreReader | None = None,
-    use_cache: bool = True,
 ) -> ResolvedConnection:
     """Resolve an id, an access token or a store domain.
 
@@ -93,17 +101,16 @@ def resolve_connection(
     name = name.strip()
     if not name:
         raise UsageError("CONNECTION is empty", hint="pass a connection id or an access token")
-    if use_cache:
-        cached = cache.find(name)
-        if cached is not None:
-            return cached
+    cached = cache.find(name)
+    if cached is not None:
+        return replace(cached, from_cache=True)
     uuid_like = looks_like_uuid(name)
     if not uuid_like and stores is not None and _DOMAIN.fullmatch(name):
         hit = _unique_domain(name, stores.fresh(), final=False)
         if hit is not None:
             found = cache.find(hit)
             if found is not None:
-                return found
+                return replace(found, from_cache=True)
     connections = list_every_connection(gateway)
     cache.replace(connections)
     for connection in connections:
@@ -119,7 +126,7 @@ def resolve_connection(
                 return ResolvedConnection(connection.id, connection.access_token)
     raise ConnectionNotFound(
         "no connection with this id, access token or store domain in the organisation",
-        hint=NOT_FOUND_HINT,
+        hint=not_found_hint(name),
     )
 
 
@@ -147,7 +154,7 @@ def _as_access_token(
             # several CONNECTIONs says which one.
             f"no connection with this id ({mask(name)}) in the organisation (all connections "
             "listed), and Rutter does not accept it as an access token",
-            hint=NOT_FOUND_HINT,
+            hint=not_found_hint(name),
         ) from None
     resolved = ResolvedConnection(status.connection_id or name, name)
     cache.remember(resolved)
