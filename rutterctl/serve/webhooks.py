@@ -17,14 +17,10 @@ from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from waitress.server import create_server
+from rutterctl.serve.bounded import bounded_server, close_all
 
 MAX_BODY = 1024 * 1024  # Rutter's events are small: 1 MiB is far beyond any of them
 IDLE_TIMEOUT = 10  # seconds a connection may sit without sending
-# waitress stops accepting at `connection_limit` open connections (until an idle one is cut
-# off), so a few hundred silent sockets would hold Rutter's deliveries back for seconds: allow
-# as many as the simulator does, watched with poll() (select() cannot go past 1024).
-CONNECTION_LIMIT = 1000
 
 # (raw body, request headers) -> (status, JSON document to answer)
 Handler = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
@@ -84,19 +80,15 @@ def serve(
 ) -> tuple[int, Callable[[], None]]:
     """Serve `app` in a background thread; (the bound port, stop). OSError if it cannot bind."""
     logging.getLogger("waitress").setLevel(logging.CRITICAL)
-    server: Any = create_server(
+    server: Any = bounded_server(
         app,
         host=host,
         port=port,
         threads=threads,
         ident="rutterctl-listen",
+        idle_timeout=idle_timeout,
         max_request_body_size=max_body,
         max_request_header_size=64 * 1024,
-        channel_timeout=idle_timeout,
-        cleanup_interval=max(1, idle_timeout // 2),
-        connection_limit=CONNECTION_LIMIT,
-        asyncore_use_poll=True,
-        backlog=1024,
     )
     loop = threading.Thread(target=server.run, name="listen-http", daemon=True)
     loop.start()
@@ -111,11 +103,7 @@ def serve(
         ):
             time.sleep(0.01)  # the loop thread is sending: a bounded wait for the socket
 
-        def close_all() -> None:  # in the server's loop thread
-            for dispatcher in list(server._map.values()):
-                dispatcher.close()
-
-        server.trigger.pull_trigger(close_all)
+        close_all(server)
         loop.join(5)
 
     return int(server.effective_port), stop

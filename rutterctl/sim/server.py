@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from waitress.channel import HTTPChannel
-from waitress.server import create_server
 from waitress.task import WSGITask
 
 from rutterctl.hosts import literal_host, url_host
+from rutterctl.serve.bounded import bounded_server, close_all
 from rutterctl.sim.app import API_PREFIX, DropConnection, SimApp
 from rutterctl.sim.state import Simulator
 
@@ -38,13 +38,8 @@ class _Channel(HTTPChannel):
     task_class = _DroppingTask
 
 
-# Idle clients must not lock others out: waitress stops accepting at `connection_limit` open
-# connections (100 by default) and only closes an idle one after `channel_timeout` (120 s),
-# checked every `cleanup_interval` (30 s), so 99 silent sockets blocked every new client.
-# Here a connection that sends nothing for 15 s is closed (checked every 2 s), up to 1000 may
-# be open at once, and poll() replaces select(), which cannot watch past 1024 descriptors.
+# A connection that sends nothing for 15 s is closed (rutterctl.serve.bounded says why).
 CHANNEL_TIMEOUT = 15.0
-CONNECTION_LIMIT = 1000
 
 
 def serve_in_thread(
@@ -60,17 +55,13 @@ def serve_in_thread(
     """Serve `sim` on host:port; return (base URL ending in /versioned, stop)."""
     logging.getLogger("waitress").setLevel(logging.ERROR)
     bind = literal_host(host)
-    server: Any = create_server(
+    server: Any = bounded_server(
         app or SimApp(sim),
         host=bind,
         port=port,
         threads=threads,
         ident="rutterctl-sim",
-        channel_timeout=channel_timeout,
-        cleanup_interval=min(2.0, channel_timeout),
-        connection_limit=CONNECTION_LIMIT,
-        asyncore_use_poll=True,
-        backlog=1024,
+        idle_timeout=channel_timeout,
     )
     server.channel_class = _Channel
     stopping = threading.Event()
@@ -84,15 +75,11 @@ def serve_in_thread(
     loop.start()
     ticker.start()
 
-    def close_all() -> None:  # runs in the server's loop thread
-        for dispatcher in list(server._map.values()):
-            dispatcher.close()
-
     def stop() -> None:
         if stopping.is_set():
             return
         stopping.set()
-        server.trigger.pull_trigger(close_all)
+        close_all(server)
         loop.join(5)
         server.task_dispatcher.shutdown()
         ticker.join(5)
