@@ -16,13 +16,12 @@ from typing import Any
 
 from rutterctl.config.files import locked, write_atomic
 from rutterctl.config.paths import config_dir
+from rutterctl.domain.ids import looks_like_uuid
 from rutterctl.errors import UsageError
 
 FILE_NAME = "aliases.toml"
 FILE_VERSION = 1
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-# Ids and access tokens are UUIDs: an alias shaped like one would shadow a real connection.
-_UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
 
 
 @dataclass(frozen=True)
@@ -31,10 +30,6 @@ class Alias:
     connection_id: str
     access_token: str
     base_url: str
-
-
-def looks_like_uuid(value: str) -> bool:
-    return _UUID.fullmatch(value.strip()) is not None
 
 
 def is_alias_name(value: str) -> bool:

@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from rutterctl.domain.ids import looks_like_uuid
 from rutterctl.domain.models import ConnectionSummary, StoreInfo
 from rutterctl.domain.ports import RutterGateway
 from rutterctl.errors import ApiError, ConnectionNotFound, CredentialsRejected, UsageError
 from rutterctl.secrets import mask
 
-_UUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 # A store domain (acme.myshopify.com) or its first label (the shop handle support tickets
 # quote, `acme`): letters, digits, dots and dashes.
 _DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
@@ -67,10 +67,6 @@ class StoreCache(Protocol):
 # Reads the store of each given connection (concurrently, under the pacing budget); a
 # connection whose store cannot be read is left out of the answer.
 StoreReader = Callable[[list[ConnectionSummary]], dict[str, StoreInfo]]
-
-
-def looks_like_uuid(value: str) -> bool:
-    return _UUID.fullmatch(value) is not None
 
 
 def list_every_connection(gateway: RutterGateway) -> list[ConnectionSummary]:

@@ -1,0 +1,14 @@
+"""Telling ids and access tokens from other names: both are UUIDs (stdlib only, import-light:
+TAB completion of aliases uses it)."""
+
+from __future__ import annotations
+
+import re
+
+# With or without dashes, any case: an alias shaped like one would shadow a real connection,
+# and resolution tries such a value as an access token when no listing holds it.
+_UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
+
+
+def looks_like_uuid(value: str) -> bool:
+    return _UUID.fullmatch(value.strip()) is not None
