@@ -30,18 +30,23 @@ class Naming:
         self._lock = threading.Lock()
         self._listing_lock = threading.Lock()  # held while the one refresh listing is read
         self._listed: dict[str, str] | None = None
+        self._caches: tuple[FileConnectionCache, FileStoreCache] | None = None
         # connection id -> why its store could not be read (shown in `--details` rows)
         self.store_errors: dict[str, str] = {}
 
     def caches(self) -> tuple[FileConnectionCache, FileStoreCache]:
+        """The token and store caches of this run's organisation (made once per run)."""
         from rutterctl.config.cache import FileConnectionCache, FileStoreCache
 
-        s = self.deps.settings()
-        client_id = s.credentials.client_id if s.credentials else ""
-        return (
-            FileConnectionCache.in_dir(s.cache_dir, s.base_url, client_id),
-            FileStoreCache.in_dir(s.cache_dir, s.base_url, client_id, self.deps.now),
-        )
+        with self._lock:
+            if self._caches is None:
+                s = self.deps.settings()
+                client_id = s.credentials.client_id if s.credentials else ""
+                self._caches = (
+                    FileConnectionCache.in_dir(s.cache_dir, s.base_url, client_id),
+                    FileStoreCache.in_dir(s.cache_dir, s.base_url, client_id, self.deps.now),
+                )
+            return self._caches
 
     def resolve(self, name: str) -> ResolvedConnection:
         from rutterctl.config.aliases import AliasFile, is_alias_name

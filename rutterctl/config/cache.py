@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,23 @@ class _ScopedFile:
 
     path: Path
     scope: str
+    # (inode, mtime, size) of the file last parsed, and this scope's value in it.
+    _memo: tuple[tuple[int, int, int], Any] | None = field(default=None, init=False, repr=False)
 
     def read(self) -> Any:
-        return self._load()["scopes"].get(self.scope)
+        """This scope's value. The file is parsed again only when it has changed (every write
+        replaces it: a new inode), so a command naming many connections parses it once."""
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        memo = self._memo
+        if memo is not None and memo[0] == key:
+            return memo[1]
+        value = self._load()["scopes"].get(self.scope)
+        self._memo = (key, value)
+        return value
 
     def update(self, change: Callable[[Any], Any]) -> None:
         with contextlib.suppress(UsageError), locked(self.path, timeout=2.0):

@@ -271,3 +271,26 @@ def test_threads_of_one_process_wait_for_each_other(tmp_path: Path) -> None:
     assert failed == []
     cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
     assert len(cache._entries()) == 40
+
+
+def test_the_file_is_parsed_again_only_when_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
+    cache.replace([summary(ID, TOKEN)])
+    parsed = []
+    real_load = type(cache.file)._load
+
+    def counting(self: Any) -> Any:
+        parsed.append(1)
+        return real_load(self)
+
+    monkeypatch.setattr(type(cache.file), "_load", counting)
+    for _ in range(50):  # a fleet command naming many connections
+        assert cache.find(ID) == ResolvedConnection(ID, TOKEN)
+    assert len(parsed) == 1
+    other = FileConnectionCache.in_dir(tmp_path, SANDBOX, "client")
+    other.replace([summary("other-id-0000", "other-token-0000")])  # another process writes
+    assert cache.find(ID) is None
+    assert cache.find("other-id-0000") == ResolvedConnection("other-id-0000", "other-token-0000")
+    assert len(parsed) == 3  # the write read it under its lock, then this reader once
