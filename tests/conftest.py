@@ -28,10 +28,7 @@ def fresh_secrets() -> Iterator[None]:
     (hypothesis draws words such as `access_token` from the code) must not mask this one's text."""
     from rutterctl import secrets
 
-    with secrets._lock:
-        saved = set(secrets._known)
-        secrets._known.clear()
+    saved = secrets.snapshot()
+    secrets.restore((set(), []))
     yield
-    with secrets._lock:
-        secrets._known.clear()
-        secrets._known.update(saved)
+    secrets.restore(saved)

@@ -64,3 +64,31 @@ def test_registration_is_thread_safe() -> None:
         thread.join()
     text = redact(" ".join(values))
     assert all(value not in text for value in values)
+
+
+def test_many_registered_tokens_are_found_by_shape_and_others_left_alone() -> None:
+    import uuid
+
+    tokens = [str(uuid.uuid4()) for _ in range(5000)]
+    for token in tokens:
+        register(token)
+    stranger = str(uuid.uuid4())
+    line = f"error: {tokens[1234]} and {tokens[-1]} rejected; {stranger} is not ours"
+    assert redact(line) == (
+        f"error: {mask(tokens[1234])} and {mask(tokens[-1])} rejected; {stranger} is not ours"
+    )
+
+
+def test_the_listing_registers_every_access_token_it_returns() -> None:
+    import httpx
+    from rutterctl.api.client import ClientConfig, RutterClient
+    from rutterctl.api.gateway import HttpGateway
+
+    from tests import builders
+
+    token = "5d5d5d5d-1d1d-4e4e-8f8f-a0a0a0a0c3c3"
+    doc = builders.connections_doc(("6a1f0c1e-0000-4000-8000-000000000009", token))
+    transport = httpx.MockTransport(lambda _: httpx.Response(200, json=doc))
+    config = ClientConfig("http://127.0.0.1:9/versioned", "2023-03-14", "id", Secret("s" * 20))
+    HttpGateway(RutterClient(config, transport=transport)).list_connections("any")
+    assert redact(f"echoed {token}") == "echoed ****c3c3"

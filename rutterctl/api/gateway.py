@@ -10,6 +10,7 @@ from rutterctl.api.client import Reply, RutterClient
 from rutterctl.api.wire import ShapeError
 from rutterctl.domain.models import ConnectionStatus, ConnectionSummary, StoreInfo
 from rutterctl.errors import ApiError
+from rutterctl.secrets import register
 
 T = TypeVar("T")
 
@@ -49,7 +50,10 @@ class HttpGateway:
     def list_connections(self, status: str | None = None) -> list[ConnectionSummary]:
         params = {"status": status} if status else None
         reply = self.client.get_reply("/connections", params)
-        return _parse_reply(convert.connection_summaries, reply, "/connections")
+        connections = _parse_reply(convert.connection_summaries, reply, "/connections")
+        for connection in connections:  # secrets, wherever they are echoed later
+            register(connection.access_token)
+        return connections
 
     def connection_status(self, access_token: str) -> ConnectionStatus:
         path = "/connections/status"

@@ -53,7 +53,6 @@ def list_connections(
       rutterctl connections list -o json | jq -r '.[].id'
     """
     from rutterctl.cli.connection_rows import detail_rows, plain_rows, warn_failed, write_rows
-    from rutterctl.secrets import register
 
     deps: Deps = ctx.obj
     output = deps.choose_output(output, ListFormat.table)
@@ -65,8 +64,6 @@ def list_connections(
         cache.replace(connections)  # a complete listing: the next CONNECTION costs no request
     else:
         connections = deps.gateway().list_connections(status.value)
-    for connection in connections:
-        register(connection.access_token)
     if details:
         rows = detail_rows(deps, connections, show_token, stage=True)
         warn_failed(deps, rows)

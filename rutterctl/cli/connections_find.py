@@ -40,7 +40,6 @@ def find(
     from rutterctl.domain.directory import matching
     from rutterctl.domain.resolve import list_every_connection
     from rutterctl.errors import ConnectionNotFound, UsageError
-    from rutterctl.secrets import register
 
     deps: Deps = ctx.obj
     output = deps.choose_output(output, ListFormat.table)
@@ -49,8 +48,6 @@ def find(
     connections = list_every_connection(deps.gateway())
     cache, stores = deps.naming().caches()
     cache.replace(connections)
-    for connection in connections:
-        register(connection.access_token)
     if refresh:
         stores.forget()
     rows = detail_rows(deps, connections, show_token, stage=False)
