@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson, complete_connection, group
+from rutterctl.cli.formats import TableOrJson
+from rutterctl.cli.options import ConnectionArg, OutputOpt, complete_connection, group
 
 app = group(
     "alias",

@@ -11,12 +11,10 @@ import typer
 from typer.core import TyperGroup
 
 from rutterctl import __version__
+from rutterctl.cli.boundary import guarded
 from rutterctl.cli.commands import COMMANDS, SUMMARIES
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import complete_profile
-from rutterctl.errors import ApiError, RutterctlError
-from rutterctl.exits import ExitCode, exit_code_for
-from rutterctl.secrets import redact
 
 
 def _target(name: str) -> Any:
@@ -112,34 +110,19 @@ class RutterGroup(TyperGroup):
     # typer vendors click; its Context is the parent of typer.Context, which is what we get.
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
-            return super().invoke(ctx)
-        except (RutterctlError, KeyboardInterrupt) as exc:
-            deps = _deps(ctx)
-            deps.warn(_describe(exc, deps.profile or deps.environ.get("RUTTERCTL_PROFILE")))
-            if deps.debug and not isinstance(exc, KeyboardInterrupt):
-                deps.warn(_traceback(exc), lines=True)
-            raise typer.Exit(int(exit_code_for(exc))) from None
+            code = guarded(
+                lambda: _deps(ctx),
+                lambda: super(RutterGroup, self).invoke(ctx),
+                passing=_PASS_THROUGH,
+            )
         except _NO_SUCH_OPTION as exc:
             _suggest(exc, ctx.meta.get(_ARGS))
             raise
-        except _PASS_THROUGH:
-            raise
-        except BrokenPipeError:
-            # The reader went away (`rutterctl status X | head -3`): it has what it wanted.
-            _silence(_deps(ctx).out)
-            raise typer.Exit(0) from None
-        except Exception as exc:  # noqa: BLE001 - the boundary of last resort, reported once
-            deps = _deps(ctx)
-            if deps.debug:
-                deps.warn(_traceback(exc), lines=True)
-            deps.warn(
-                f"error: unexpected {type(exc).__name__}: {exc} "
-                "(run with --debug for a traceback, and report it)"
-            )
-            raise typer.Exit(int(ExitCode.ERROR)) from None
         finally:
             if isinstance(ctx.obj, Deps):
                 ctx.obj.close()
+        if code:
+            raise typer.Exit(code)
 
 
 # Usage errors (bad option value, missing argument) belong to click's own handling (exit 2).
@@ -188,39 +171,8 @@ def _suggest(exc: Any, args: list[str] | None = None) -> None:
         )
 
 
-def _silence(stream: Any) -> None:
-    """After EPIPE, point stdout's descriptor at /dev/null so the exit flush stays quiet."""
-    import contextlib
-    import os
-
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-        os.close(devnull)
-
-
-def _traceback(exc: BaseException) -> str:
-    """For --debug only; imported late because `traceback` costs start-up time on every run."""
-    import traceback
-
-    return "".join(traceback.format_exception(exc)).rstrip()
-
-
 def _deps(ctx: typer.Context) -> Deps:
     return ctx.obj if isinstance(ctx.obj, Deps) else Deps()
-
-
-def _describe(exc: BaseException, profile: str | None = None) -> str:
-    """One line; a hint's command names `profile` when it is not the default."""
-    from rutterctl.cli.hints import with_profile
-
-    if isinstance(exc, KeyboardInterrupt):  # a command may say what was kept and how to resume
-        return getattr(exc, "message", None) or "interrupted"
-    assert isinstance(exc, RutterctlError)
-    line = exc.one_line() if isinstance(exc, ApiError) else exc.message
-    if exc.hint:
-        line += f"; {with_profile(exc.hint, profile)}"
-    return redact(f"error: {line}")
 
 
 app = typer.Typer(
@@ -270,15 +222,8 @@ def root(
     ] = None,
 ) -> None:
     """rutterctl: operate Rutter connections from the command line."""
-    from rutterctl.config.settings import debug_enabled
-
     deps = ctx.obj if isinstance(ctx.obj, Deps) else Deps()
-    deps.debug = deps.debug or debug or debug_enabled(deps.environ)
-    if profile is not None:
-        from rutterctl.config.profiles import check_profile_name
-
-        deps.profile = check_profile_name(profile)
-    ctx.obj = deps
+    ctx.obj = deps.with_globals(debug=debug, profile=profile)
 
 
 def _no_breaks_at_hyphens() -> None:

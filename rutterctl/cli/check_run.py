@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import shown_name
+from rutterctl.cli.hints import shown_name
 
 if TYPE_CHECKING:
     from rutterctl.domain.check import Policy, Thresholds

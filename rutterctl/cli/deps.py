@@ -58,6 +58,18 @@ class Deps:
     _client: RutterClient | None = field(default=None, init=False, repr=False)
     _naming: Naming | None = field(default=None, init=False, repr=False)
 
+    def with_globals(self, *, debug: bool = False, profile: str | None = None) -> Deps:
+        """The global options (`--debug`, `--profile NAME`) applied, by the root callback or the
+        quick lane; a bad profile name is a UsageError."""
+        from rutterctl.config.settings import debug_enabled
+
+        self.debug = self.debug or debug or debug_enabled(self.environ)
+        if profile is not None:
+            from rutterctl.config.profiles import check_profile_name
+
+            self.profile = check_profile_name(profile)
+        return self
+
     # -- streams -------------------------------------------------------------------------
     @property
     def out(self) -> TextIO:
@@ -104,7 +116,7 @@ class Deps:
             self._settings = load_settings(
                 self.environ,
                 profile=self.profile,
-                store=self.credential_store(),
+                store=self.credential_store,  # made only if the environment has no credentials
                 warn=self.warn,
             )
         return self._settings
@@ -139,12 +151,12 @@ class Deps:
         self.trace(f"default output {configured!r} is not offered here; using the command's")
         return None
 
-    def choose_output(self, given: _Output | None, fallback: _Output) -> _Output:
-        """`-o` when given, else the configured default if the command offers it, else
-        `fallback`. For an option declared `Annotated[MyFormats | None, ...] = None`."""
-        if given is not None:
-            return given
+    def choose_output(self, given: str | None, fallback: _Output) -> _Output:
+        """`-o` when given (one of the values of `fallback`'s enum), else the configured
+        default if the command offers it, else `fallback`."""
         kind = type(fallback)
+        if given is not None:
+            return kind(given)
         configured = self.default_output(member.value for member in kind)
         return kind(configured) if configured is not None else fallback
 

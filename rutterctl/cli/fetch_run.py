@@ -1,13 +1,18 @@
-"""Running one fetch into its output: pages written whole under deferred signals, the output
-made valid whatever stops the run, and the one line that says how to go on."""
+"""What `rutterctl fetch` does (cli/fetch.py declares its options; typer-free, for the quick
+lane, cli/quick.py): one fetch run into its output, pages written whole under deferred
+signals, the output made valid whatever stops the run, and the one line that says how to go
+on."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rutterctl import interrupts
+from rutterctl.cli import hints
+from rutterctl.cli.formats import FetchFormat
 from rutterctl.errors import RutterctlError, UsageError
 
 if TYPE_CHECKING:
@@ -17,6 +22,90 @@ if TYPE_CHECKING:
     from rutterctl.render.records import Progress, RecordWriter
 
     Output = Stream | Direct | FileOutput
+
+
+def fetch(
+    deps: Deps,
+    entity: str,
+    connection: str,
+    *,
+    force: bool = False,
+    all_pages: bool = False,
+    limit: int | None = None,
+    max_records: int | None = None,
+    created_since: str | None = None,
+    created_until: str | None = None,
+    updated_since: str | None = None,
+    updated_until: str | None = None,
+    cursor: str | None = None,
+    resume: bool = False,
+    fmt: str | None = None,
+    output: Path | None = None,
+) -> int:
+    """Fetch `entity` of `connection` into stdout or `output`, as the options say."""
+    from rutterctl.api.pages import HttpPages, PageQuery
+    from rutterctl.domain.fetch import Fetch, check_request, continuation_note
+    from rutterctl.domain.when import fetch_filters
+    from rutterctl.render import outfile, records
+
+    check_request(entity, limit, max_records)
+    if resume and (output is None or cursor is not None):
+        raise UsageError(
+            "--resume needs --output FILE (its checkpoint is beside FILE), and no --cursor",
+            hint="on stdout, go on with the --cursor the stopped fetch named",
+        )
+    when = {"created_since": created_since, "created_until": created_until}
+    when |= {"updated_since": updated_since, "updated_until": updated_until}
+    filters = fetch_filters(deps.now(), created_since, created_until, updated_since, updated_until)
+    chosen = deps.choose_output(fmt, FetchFormat.table)
+    where = outfile.target(output) if output else None
+    if resume and where is not None and where.direct:
+        raise UsageError(f"--resume: {output} is not a regular file: it has no checkpoint")
+    append = bool(where and cursor and not resume and outfile.check_append(where, chosen.value))
+    resolved = deps.resolve(connection)
+    if force and not deps.gateway().connection_status(resolved.access_token).is_ready:
+        deps.warn("warning: the connection is not ready: with --force the data may be incomplete")
+    query = {"entity": entity, "connection": resolved.connection_id, "force": force, **when}
+    query["base_url"] = deps.settings().base_url
+    progress = records.Progress(deps.err, live=deps.err_is_tty, monotonic=deps.monotonic)
+    client = deps.client()
+
+    def start() -> tuple[Stream | Direct | FileOutput, Fetch, RecordWriter]:
+        out = open_output(deps, where, query, chosen.value, filters, resume=resume, append=append)
+        asked = PageQuery(entity, resolved.access_token, force, out.filters)
+        pages = HttpPages(client, asked, texts_only=chosen.value in ("ndjson", "json"))
+        at = out.last.position if out.last is not None else None
+        job = Fetch(
+            pages,
+            cursor=at.cursor if at else cursor,
+            follow=all_pages,
+            limit=limit,
+            max_records=max_records,
+            skip=at.skip if at else 0,
+        )
+        writer = records.make_writer(
+            chosen.value, out.out, entity, tty=where is None and deps.out_is_tty, color=deps.color,
+            columns=out.columns, warn=deps.warn, before=out.before,
+        )  # fmt: skip
+        return out, job, writer
+
+    # Hints name the connection as typed, and a needs-update error the merchant's link_url.
+    named = hints.naming(
+        hints.shown_name(connection, resolved),
+        link_url=lambda: deps.gateway().connection_status(resolved.access_token).link_url,
+    )
+    try:
+        with named:
+            outcome, out, job = run(start, progress, force=force)
+    except BrokenPipeError:  # the reader went away (`| head`): it has what it wanted
+        records.silence(deps.out)
+        return 0
+    if job.pages > 1 and deps.err_is_tty:
+        deps.warn(progress.text(outcome.records, outcome.pages))
+    note = continuation_note(outcome, max_records, in_file=out.checkpointed)
+    if note is not None:
+        deps.warn(note)
+    return 0
 
 
 @dataclass

@@ -12,11 +12,30 @@ import re
 import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rutterctl.errors import ConnectionNeedsUpdate, RutterctlError
 
+if TYPE_CHECKING:
+    from rutterctl.cli.deps import Deps
+    from rutterctl.domain.resolve import ResolvedConnection
+
 # A command in backquotes that does not name a profile yet (`auth login --profile prod` does).
 _COMMAND = re.compile(r"`rutterctl (?![^`]*--profile\b)")
+
+
+def shown_name(typed: str, resolved: ResolvedConnection) -> str:
+    """The connection as hints name it: what the user typed (an alias, an id), except an
+    access token, which is a secret: then its connection id."""
+    typed = typed.strip()
+    return resolved.connection_id if typed == resolved.access_token else typed
+
+
+def command_prefix(deps: Deps) -> str:
+    """How a hint's command starts: `rutterctl`, or `rutterctl --profile prod` when another
+    profile than the default is selected, so the command can be pasted as it is."""
+    profile = deps.profile_settings().profile
+    return "rutterctl" if profile == "default" else f"rutterctl --profile {shlex.quote(profile)}"
 
 
 def with_profile(text: str, profile: str | None) -> str:

@@ -5,42 +5,17 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
-from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from rutterctl.cli.formats import TableOrJson
 from rutterctl.errors import RutterctlError
-
-if TYPE_CHECKING:
-    from rutterctl.cli.deps import Deps
-    from rutterctl.domain.resolve import ResolvedConnection
-
-
-def shown_name(typed: str, resolved: ResolvedConnection) -> str:
-    """The connection as hints name it: what the user typed (an alias, an id), except an
-    access token, which is a secret: then its connection id."""
-    typed = typed.strip()
-    return resolved.connection_id if typed == resolved.access_token else typed
-
-
-def command_prefix(deps: Deps) -> str:
-    """How a hint's command starts: `rutterctl`, or `rutterctl --profile prod` when another
-    profile than the default is selected, so the command can be pasted as it is."""
-    import shlex
-
-    profile = deps.profile_settings().profile
-    return "rutterctl" if profile == "default" else f"rutterctl --profile {shlex.quote(profile)}"
 
 
 def group(name: str, help: str) -> typer.Typer:
     """A command with subcommands (`auth`, `config`, ...): plain help, help when bare."""
     return typer.Typer(name=name, help=help, no_args_is_help=True, rich_markup_mode=None)
-
-
-class TableOrJson(StrEnum):
-    table = "table"
-    json = "json"
 
 
 # None when -o is not given: the profile's output setting (or RUTTERCTL_OUTPUT) applies when

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rutterctl.cli import hints
-from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import OutputOpt, TableOrJson, complete_connection, shown_name
+from rutterctl.cli.options import OutputOpt, complete_connection
 
 
 def reasons(
@@ -24,7 +22,7 @@ def reasons(
         ),
     ] = None,
     output: OutputOpt = None,
-) -> None:
+) -> int:
     """What disabled reasons mean, who must act, and what to do next.
 
     \b
@@ -33,38 +31,6 @@ def reasons(
       rutterctl reasons $TOKEN                # why is this connection disabled?
       rutterctl reasons -o json | jq '.[] | select(.reauth_helps)'
     """
-    from rutterctl.domain import reasons as catalogue
-    from rutterctl.render import jsonout, reasons_view
+    from rutterctl.cli.reasons_run import reasons as run
 
-    deps: Deps = ctx.obj
-    if connection is None:
-        output = deps.choose_output(output, TableOrJson.table)
-        entries = catalogue.CATALOGUE
-        if output is TableOrJson.json:
-            jsonout.write_json([reasons_view.reason_document(e) for e in entries], deps.out)
-        elif deps.out_is_tty:
-            reasons_view.catalogue_rich(entries, deps.out, color=deps.color)
-        else:
-            reasons_view.catalogue_plain(entries, deps.out)
-        return
-
-    from rutterctl.domain.lifecycle import Stage
-    from rutterctl.domain.status import get_status
-
-    output = deps.choose_output(output, TableOrJson.table)
-    resolved = deps.resolve(connection)
-    with hints.naming(shown_name(connection, resolved)):
-        report = get_status(deps.gateway(), resolved.access_token, deps.now, with_store=False)
-    reason = None
-    if report.stage is Stage.DISABLED:
-        reason = catalogue.explain_disabled(report.status.disabled_reason)
-    elif report.stage is Stage.NEEDS_UPDATE:
-        reason = catalogue.NEEDS_UPDATE
-    if output is TableOrJson.json:
-        jsonout.write_json(reasons_view.connection_document(report, reason), deps.out)
-    elif deps.out_is_tty:
-        reasons_view.connection_rich(
-            report, reason, deps.out, color=deps.color, context=deps.context_label()
-        )
-    else:
-        reasons_view.connection_plain(report, reason, deps.out, context=deps.context_label())
+    return run(ctx.obj, connection, output)

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rutterctl.cli import hints
-from rutterctl.cli.deps import Deps
-from rutterctl.cli.options import ConnectionArg, OutputOpt, TableOrJson, command_prefix, shown_name
+from rutterctl.cli.options import ConnectionArg, OutputOpt
 
 
 def status(
@@ -23,7 +21,7 @@ def status(
             "initial sync, 5 when the connection needs an update, 6 when disabled.",
         ),
     ] = False,
-) -> None:
+) -> int:
     """Where a connection is in its lifecycle, and what to do next.
 
     \b
@@ -32,30 +30,6 @@ def status(
       rutterctl status $TOKEN -o json | jq .stage
       rutterctl status acme --exit-status || echo "not readable yet"
     """
-    from rutterctl.domain.status import get_status
-    from rutterctl.exits import exit_code_for_stage
-    from rutterctl.render import documents, jsonout
+    from rutterctl.cli.status_run import status as run
 
-    deps: Deps = ctx.obj
-    output = deps.choose_output(output, TableOrJson.table)
-    resolved = deps.resolve(connection)
-    with hints.naming(shown_name(connection, resolved)):
-        report = get_status(deps.gateway(), resolved.access_token, deps.now)
-    for warning in report.warnings:
-        deps.warn(f"warning: {warning}")
-    if output is TableOrJson.json:
-        jsonout.write_json(documents.status_document(report), deps.out)
-    else:
-        from rutterctl.render import status_view  # layout and terminal code: tables only
-
-        names = {"connection": shown_name(connection, resolved), "prefix": command_prefix(deps)}
-        if deps.out_is_tty:
-            status_view.render_rich(
-                report, deps.out, color=deps.color, context=deps.context_label(), **names
-            )
-        else:
-            status_view.render_plain(report, deps.out, context=deps.context_label(), **names)
-    if exit_status:
-        code = exit_code_for_stage(report.stage.value)
-        if code:
-            raise typer.Exit(int(code))
+    return run(ctx.obj, connection, output, exit_status)
