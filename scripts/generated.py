@@ -150,6 +150,117 @@ def root_help_module() -> str:
     )
 
 
+QUICK_SPECS = ROOT / "rutterctl" / "cli" / "quick_specs.py"
+
+
+def _kind(param: Any) -> str | tuple[str, ...]:
+    """How the quick lane converts a parameter's value: click's type, for the types it knows."""
+    kind = type(param.type).__name__
+    if getattr(param, "is_flag", False):
+        if not param.is_bool_flag or param.secondary_opts or param.count:
+            raise SystemExit(f"quick lane: {param.name}: only plain --flag options are supported")
+        return "flag"
+    if kind == "TyperChoice":
+        if not param.type.case_sensitive:
+            raise SystemExit(f"quick lane: {param.name}: a case-insensitive choice")
+        return tuple(str(getattr(c, "value", c)) for c in param.type.choices)
+    if kind == "TyperPath":
+        t = param.type
+        plain = (t.exists, t.file_okay, t.dir_okay, t.writable, t.readable, t.resolve_path)
+        if plain != (False, True, True, False, True, False) or t.allow_dash or t.type:
+            raise SystemExit(f"quick lane: {param.name}: a path with checks it does not make")
+        return "path"
+    if kind in ("StringParamType", "IntParamType"):
+        return {"StringParamType": "str", "IntParamType": "int"}[kind]
+    raise SystemExit(f"quick lane: {param.name}: type {kind} is not supported")
+
+
+def _quick_spec(name: str, target: str) -> tuple[str, list[Any], dict[str, Any]]:
+    """One quick command: its body, its arguments and its options, as click declares them."""
+    import importlib
+    import inspect
+
+    from rutterctl.cli import app as root
+
+    module, _, attribute = target.partition(":")
+    body = inspect.signature(getattr(importlib.import_module(module), attribute))
+    command = root._command(name)
+    declared = [p.name for p in command.params]
+    if list(body.parameters)[1:] != declared:
+        raise SystemExit(f"quick lane: {target} takes {list(body.parameters)[1:]}, not {declared}")
+    arguments: list[Any] = []
+    options: dict[str, Any] = {}
+    for param in command.params:
+        default = body.parameters[param.name].default
+        wanted = inspect.Parameter.empty if param.required else param.default
+        if default != wanted or param.envvar or param.callback or param.multiple:
+            raise SystemExit(f"quick lane: {name} {param.name}: default, envvar or callback")
+        if type(param).__name__ == "TyperArgument":
+            arguments.append((param.name, param.nargs, bool(param.required)))
+            continue
+        if param.nargs != 1:
+            raise SystemExit(f"quick lane: {name} {param.name}: nargs {param.nargs}")
+        for opt in param.opts:
+            options[opt] = (param.name, _kind(param))
+    return target, arguments, options
+
+
+def quick_specs_module() -> str:
+    """rutterctl/cli/quick_specs.py: the quick commands' parameters as click parses them."""
+    import typer.main
+
+    from rutterctl.cli import app as root
+    from rutterctl.cli.commands import QUICK
+
+    # The root's options without a callback: --version and the completion installers act when
+    # given, so the lane leaves them (and any line with them) to typer.
+    group = typer.main.get_command(root.app)
+    root_options = {
+        opt: (p.name, _kind(p)) for p in group.params if p.callback is None for opt in p.opts
+    }
+    specs = {name: _quick_spec(name, target) for name, target in QUICK.items()}
+    lines = [
+        '"""The parameters of the commands the quick lane runs (rutterctl.cli.quick), as click',
+        "parses them: generated from the app by scripts/gen-reference (checked by",
+        'scripts/check-generated); do not edit by hand."""',
+        "",
+        "# (parameter name, nargs, required): nargs -1 takes the remaining words.",
+        "Argument = tuple[str, int, bool]",
+        '# option -> (parameter name, kind): "flag", "str", "int", "path", or the choices.',
+        "Option = tuple[str, str | tuple[str, ...]]",
+        "# (the body, as module:function; its arguments; its options)",
+        "Spec = tuple[str, tuple[Argument, ...], dict[str, Option]]",
+        "",
+        f"ROOT_OPTIONS: dict[str, Option] = {root_options!r}",
+        "",
+        "SPECS: dict[str, Spec] = {",
+    ]
+    for name, (target, arguments, options) in specs.items():
+        lines += [
+            f"    {name!r}: (",
+            f"        {target!r},",
+            f"        {tuple(arguments)!r},",
+            f"        {options!r},",
+            "    ),",
+        ]
+    lines.append("}")
+    return _formatted("\n".join(lines) + "\n")
+
+
+def _formatted(source: str) -> str:
+    """As `ruff format` writes it (CI checks the format of every file)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(QUICK_SPECS), "-"],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+    )
+    return proc.stdout
+
+
 def with_reference(readme: str, block: str) -> str:
     start, end = readme.find(BEGIN), readme.find(END)
     if start < 0 or end < start:
@@ -200,13 +311,14 @@ def check() -> int:
     readme = README.read_text(encoding="utf-8")
     ok &= _diff(README, with_reference(readme, reference()), "scripts/gen-reference")
     ok &= _diff(ROOT_HELP, root_help_module(), "scripts/gen-reference")
+    ok &= _diff(QUICK_SPECS, quick_specs_module(), "scripts/gen-reference")
     screens = _screens()
     for name, text in screens.screens().items():
         ok &= _diff(screens.SCREENS / name, text, "scripts/gen-screens")
     if ok:
         sys.stdout.write(
             "generated files are current (completions/, README command reference, root help, "
-            "docs/screens/)\n"
+            "quick lane specs, docs/screens/)\n"
         )
     return 0 if ok else 1
 
@@ -224,6 +336,8 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(f"updated the command reference in {README}\n")
         ROOT_HELP.write_text(root_help_module(), encoding="utf-8")
         sys.stdout.write(f"wrote {ROOT_HELP}\n")
+        QUICK_SPECS.write_text(quick_specs_module(), encoding="utf-8")
+        sys.stdout.write(f"wrote {QUICK_SPECS}\n")
         return 0
     if argv == ["screens"]:
         for path in _screens().write():

@@ -28,6 +28,7 @@ heavy = sorted({m.split(".")[0] for m in sys.modules} & HEAVY)
 sys.stderr.write("HEAVY=" + json.dumps(heavy) + "\\n")
 ours = sorted(m for m in sys.modules if m.startswith(("rutterctl.", "typer")))
 sys.stderr.write("OURS=" + json.dumps(ours) + "\\n")
+sys.stderr.write("ALL=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules})) + "\\n")
 """
 
 # The modules of the commands themselves (importing the table is cheap: a dict of strings).
@@ -139,13 +140,30 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
         sim.stop()
 
 
+def top_level(args: list[str], env: dict[str, str]) -> list[str]:
+    """Every top-level package or module imported by running rutterctl with `args`."""
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("ALL="))
+    names: list[str] = json.loads(line[4:])
+    return names
+
+
 @pytest.mark.parametrize(
     ("args", "used"),
     [
-        (["status", "{id}", "-o", "json"], "rutterctl.cli.status"),
-        (["fetch", "orders", "{id}", "-o", "ndjson", "--limit", "2"], "rutterctl.cli.fetch"),
+        (["status", "{id}", "-o", "json"], "rutterctl.cli.status_run"),
+        (["batches", "{id}", "-o", "json"], "rutterctl.cli.batches_run"),
+        (["reasons", "{id}", "-o", "json"], "rutterctl.cli.reasons_run"),
+        (["wait-ready", "{id}", "-o", "json"], "rutterctl.cli.wait_ready_run"),
+        (["fetch", "orders", "{id}", "-o", "ndjson", "--limit", "2"], "rutterctl.cli.fetch_run"),
     ],
-    ids=["status", "fetch"],
+    ids=["status", "batches", "reasons", "wait-ready", "fetch"],
 )
 def test_a_command_resolving_from_the_cache_imports_only_what_it_uses(
     sim: RunningSim, args: list[str], used: str
@@ -157,10 +175,29 @@ def test_a_command_resolving_from_the_cache_imports_only_what_it_uses(
     heavy, ours, out = imported(argv, env)
     assert out.strip()
     assert heavy == ["httpx"]  # no pydantic, rich (not a terminal), waitress, keyring
-    assert commands(ours) == [used]
-    # No simulator, no table layout: -o json / ndjson to a pipe is plain text.
-    unused = {"rutterctl.render.layout", "rutterctl.render.status_view"}
-    assert [m for m in ours if m in unused or m.startswith("rutterctl.sim")] == []
+    # The quick lane: the command's body, not its typer declaration, and no typer at all.
+    assert commands(ours) == []
+    assert used in ours
+    assert [m for m in ours if m.startswith("typer")] == []
+    assert [m for m in ours if m.startswith("rutterctl.sim")] == []
+
+
+def test_a_status_cache_hit_imports_nothing_it_does_not_use(sim: RunningSim) -> None:
+    """`status ID -o json` with the id cached, credentials in the environment and no config
+    files: no CLI framework, no terminal code, no TOML reader, no keyring, no fast JSON
+    libraries (fetch's), no simulator."""
+    argv = ["status", sim.connections["tiny-shop"]["id"], "-o", "json"]
+    assert sim.run(*argv).returncode == 0
+    env = sim.env()
+    assert not any(Path(env["RUTTERCTL_CONFIG_DIR"]).glob("*.toml"))
+    names = top_level(argv, env)
+    unused = {"typer", "rich", "pydantic", "tomllib", "keyring", "msgspec", "orjson", "waitress"}
+    assert sorted(unused & set(names)) == []
+    assert "httpx" in names
+    # No table layout: -o json to a pipe is plain text.
+    _, ours, _ = imported(argv, env)
+    views = {"rutterctl.render.layout", "rutterctl.render.status_view", "rutterctl.render.term"}
+    assert sorted(views & set(ours)) == []
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def batches(deps: Deps, connection: str, output: str | None = None) -> int:
     """Print each sync batch of `connection`."""
     from rutterctl.domain.status import get_status
-    from rutterctl.render import batches_view, documents, jsonout
+    from rutterctl.render import documents, jsonout
 
     chosen = deps.choose_output(output, TableOrJson.table)
     resolved = deps.resolve(connection)
@@ -25,6 +25,8 @@ def batches(deps: Deps, connection: str, output: str | None = None) -> int:
     if chosen is TableOrJson.json:
         jsonout.write_json(documents.batches_document(report), deps.out)
     else:
+        from rutterctl.render import batches_view  # layout and terminal code: tables only
+
         names = {"connection": shown, "prefix": hints.command_prefix(deps)}
         if deps.out_is_tty:
             batches_view.render_rich(

@@ -26,6 +26,18 @@ COMMANDS = {
 }
 
 
+# The commands the quick lane (rutterctl.cli.quick) runs without typer when their command line
+# is plain: the one-connection commands that scripts call in loops. name -> its typer-free
+# body, which takes the run's Deps and then the typer command's own parameters (same names,
+# same defaults: scripts/gen-reference checks it when it writes cli/quick_specs.py).
+QUICK = {
+    "status": "rutterctl.cli.status_run:status",
+    "batches": "rutterctl.cli.batches_run:batches",
+    "reasons": "rutterctl.cli.reasons_run:reasons",
+    "wait-ready": "rutterctl.cli.wait_ready_run:wait_ready",
+    "fetch": "rutterctl.cli.fetch_run:fetch",
+}
+
 # name -> the first sentence of its docstring, for the root --help and TAB, which must not
 # import every command module just to list them (~20 ms). tests/cli/test_summaries.py checks
 # that each one is still its command's own first sentence; a command missing here is imported.
