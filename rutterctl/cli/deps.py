@@ -38,6 +38,8 @@ def _utcnow() -> datetime:
 
 @dataclass
 class Deps:
+    """What a command needs from outside: streams, environment, clock, sleep, transport."""
+
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     # None means "the process's stream at the time of use", so CliRunner's capture works.
     stdout: TextIO | None = None

@@ -49,16 +49,19 @@ class Naming:
             return self._caches
 
     def resolve(self, name: str) -> ResolvedConnection:
-        from rutterctl.config.aliases import AliasFile, is_alias_name
+        from rutterctl.domain.ids import is_alias_name
         from rutterctl.domain.resolve import ResolvedConnection, resolve_connection
         from rutterctl.secrets import register
 
         s = self.deps.settings()
         name = name.strip()
-        # Aliases never look like UUIDs, so an id or a token skips the aliases file entirely.
+        # Aliases never look like UUIDs, so an id or a token skips the aliases file entirely
+        # (and the module: ~1 ms).
         aliased = is_alias_name(name)
         cache, stores = self.caches()
         if aliased:
+            from rutterctl.config.aliases import AliasFile
+
             alias = AliasFile.at(self.deps.environ).find(s.base_url, name)
             if alias is not None:
                 # The token cache follows every listing, so after a rotation it holds the

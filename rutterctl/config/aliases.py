@@ -8,7 +8,6 @@ Stdlib only (tomllib is imported when a file is read), because TAB completion re
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,29 +15,26 @@ from typing import Any
 
 from rutterctl.config.files import locked, write_atomic
 from rutterctl.config.paths import config_dir
-from rutterctl.domain.ids import looks_like_uuid
+from rutterctl.domain.ids import ALIAS_NAME, looks_like_uuid
+from rutterctl.domain.ids import is_alias_name as is_alias_name  # for the CLI's callers
 from rutterctl.errors import UsageError
 
 FILE_NAME = "aliases.toml"
 FILE_VERSION = 1
-NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
 class Alias:
+    """A short name for a connection, valid against the base URL it was made for."""
+
     name: str
     connection_id: str
     access_token: str
     base_url: str
 
 
-def is_alias_name(value: str) -> bool:
-    """Could `value` name an alias (as opposed to being an id or access token)?"""
-    return NAME_PATTERN.fullmatch(value) is not None and not looks_like_uuid(value)
-
-
 def check_name(name: str) -> str:
-    if NAME_PATTERN.fullmatch(name) is None:
+    if ALIAS_NAME.fullmatch(name) is None:
         raise UsageError(
             f"invalid alias name {name!r}",
             hint="start with a letter, then letters, digits, '_', '.' or '-'",
@@ -57,6 +53,8 @@ def aliases_path(environ: Mapping[str, str]) -> Path:
 
 @dataclass
 class AliasFile:
+    """`aliases.toml` in the config dir: aliases by base URL, then name."""
+
     path: Path
 
     @classmethod

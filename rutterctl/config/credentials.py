@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from rutterctl.errors import UsageError
 from rutterctl.secrets import Secret
@@ -21,9 +21,15 @@ if TYPE_CHECKING:
 DEFAULT_PROFILE = "default"
 ENV_ID, ENV_SECRET = "RUTTER_CLIENT_ID", "RUTTER_CLIENT_SECRET"
 
+# The credential store, or a function making it when it is first needed: with credentials in
+# the environment nothing needs one, and importing rutterctl.config.store costs ~1 ms.
+StoreSource: TypeAlias = "CredentialStore | Callable[[], CredentialStore] | None"
+
 
 @dataclass(frozen=True)
 class Credentials:
+    """A client id and secret, and where they came from."""
+
     client_id: str
     client_secret: Secret
     source: str  # "option", "environment", "keyring" or "file": for `auth status` and hints
@@ -47,13 +53,14 @@ def resolve_credentials(
     profile: str = DEFAULT_PROFILE,
     client_id: str | None = None,
     client_secret: Secret | None = None,
-    store: CredentialStore | None = None,
+    store: StoreSource = None,
     warn: Callable[[str], None] | None = None,
 ) -> Credentials | None:
     """The credentials to use, or None when there are none (the caller decides if that is fatal).
 
     `client_id`/`client_secret` are a command's own options; they count only as a pair.
-    `store` defaults to the keyring and file under the config dir of `environ`.
+    `store` (or the function making it) defaults to the keyring and file under the config dir
+    of `environ`.
     `warn` receives one-line notes (half-set environment, unreadable keyring).
     """
     if client_id and client_secret is not None:
@@ -66,10 +73,7 @@ def resolve_credentials(
     if (env_id or env_secret) and warn is not None:
         given, missing = (ENV_ID, ENV_SECRET) if env_id else (ENV_SECRET, ENV_ID)
         warn(f"warning: {given} is set without {missing}: both are needed; ignoring it")
-    if store is None:
-        from rutterctl.config.store import CredentialStore
-
-        store = CredentialStore.for_environ(environ)
+    store = open_store(store, environ)
     stored = store.load(profile)
     if stored is None:
         return None
@@ -84,6 +88,15 @@ def resolve_credentials(
     else:
         where = str(store.path)
     return Credentials(stored.client_id, stored.secret, source=stored.location, location=where)
+
+
+def open_store(store: StoreSource, environ: Mapping[str, str]) -> CredentialStore:
+    """The store given, made by the function given, or by default the one of `environ`."""
+    if store is None:
+        from rutterctl.config.store import CredentialStore
+
+        return CredentialStore.for_environ(environ)
+    return store() if callable(store) else store
 
 
 def check_client_id(value: str) -> str:

@@ -8,14 +8,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from rutterctl.config.credentials import Credentials, resolve_credentials
+from rutterctl.config.credentials import Credentials, StoreSource, open_store, resolve_credentials
 from rutterctl.config.paths import cache_dir
 from rutterctl.errors import UsageError
-
-if TYPE_CHECKING:
-    from rutterctl.config.store import CredentialStore
 
 ENVIRONMENTS = {
     "production": "https://production.rutterapi.com/versioned",
@@ -44,6 +40,8 @@ _SECONDS = re.compile(r"(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*s?", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Settings:
+    """The effective settings of one run, each from its strongest source."""
+
     base_url: str
     environment: str  # "sandbox", "production" or "custom"
     api_version: str
@@ -69,7 +67,7 @@ def load_settings(
     environ: Mapping[str, str],
     *,
     profile: str | None = None,
-    store: CredentialStore | None = None,
+    store: StoreSource = None,
     warn: Callable[[str], None] | None = None,
     require_profile: bool = True,
     with_credentials: bool = True,
@@ -81,24 +79,22 @@ def load_settings(
     `with_credentials=False` leaves `credentials` None without looking (for commands that only
     show settings).
     """
-    from rutterctl.config import profiles  # tomllib: only when settings are needed, not --help
+    from rutterctl.config import profiles  # only when settings are needed, not for --help
 
     name, _ = profiles.select_profile(profile, environ)
     config = profiles.load_config(profiles.config_path(environ))
-    if store is None:
-        from rutterctl.config.store import CredentialStore
-
-        store = CredentialStore.for_environ(environ)
     values = config.profile(name)
     if values is None:
         # A profile exists once it has settings or a stored credential (the file, not the keyring).
         known = name == profiles.DEFAULT_PROFILE
-        if require_profile and not known and name not in store.stored_profiles():
-            raise UsageError(
-                f"profile {name!r} is not defined in {config.path}",
-                hint=f"create it with `rutterctl config set --profile {name} environment ENV` "
-                f"or `rutterctl auth login --profile {name}`",
-            )
+        if require_profile and not known:
+            store = open_store(store, environ)
+            if name not in store.stored_profiles():
+                raise UsageError(
+                    f"profile {name!r} is not defined in {config.path}",
+                    hint=f"create it with `rutterctl config set --profile {name} environment "
+                    f"ENV` or `rutterctl auth login --profile {name}`",
+                )
         values = {}
     base_url, environment = _base_url(environ, values)
     limit, window = _rate_limit(environ.get("RUTTERCTL_RATE_LIMIT"), values.get("rate_limit"))

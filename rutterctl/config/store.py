@@ -102,6 +102,8 @@ class Keyring:
 
 @dataclass(frozen=True)
 class StoredCredential:
+    """A profile's stored client id and secret (or why the secret cannot be read)."""
+
     client_id: str
     secret: Secret | None  # None when it is in a keyring that cannot be read now
     location: str  # "keyring" or "file"
@@ -110,6 +112,8 @@ class StoredCredential:
 
 @dataclass
 class CredentialStore:
+    """The credentials file (the index) and the keyring it points to."""
+
     path: Path
     keyring: Keyring | None  # None: skipped (CI, RUTTERCTL_NO_KEYRING)
     skipped_because: str | None = None

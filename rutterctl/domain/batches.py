@@ -61,6 +61,8 @@ def ongoing_state(stage: Stage, historical_sync_completed: bool) -> str:
 
 @dataclass(frozen=True)
 class EntityView:
+    """One entity of a batch: its priority, status and the dates synced."""
+
     name: str
     priority: Priority
     status: str | None

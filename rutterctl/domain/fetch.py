@@ -43,6 +43,8 @@ class Number:
 
 @dataclass(frozen=True)
 class Page:
+    """One page of records and the cursor of the next."""
+
     records: list[Record]
     next_cursor: str | None  # None when null, empty or absent: there is nothing after this page
     # Each record as compact JSON, exactly as Rutter sent it, when the decoder could tell.
@@ -84,6 +86,8 @@ Sink = Callable[[Page, Position], None]
 
 @dataclass(frozen=True)
 class Outcome:
+    """How a fetch ended: what it wrote and where to continue."""
+
     records: int
     pages: int
     # Where to continue, when the fetch stopped before the end (one page, or --max-records).

@@ -104,6 +104,8 @@ class Budget:
 
 @dataclass(frozen=True)
 class Done(Generic[T, R]):
+    """One item's work, finished: its value or error, and when it ran."""
+
     item: T
     value: R | None
     error: RutterctlError | None
@@ -204,6 +206,8 @@ def _done(outcome: _Outcome[T, R]) -> Done[T, R]:
 
 @dataclass
 class Fleet:
+    """The scheduler: one unit of work per item, `workers` at a time, under the budget."""
+
     monotonic: Callable[[], float]
     sleep: Callable[[float], None]
     workers: int = DEFAULT_WORKERS

@@ -18,6 +18,8 @@ class Stage(StrEnum):
 
 @dataclass(frozen=True)
 class StageInfo:
+    """What a stage means to an operator, what ends it, and what to do."""
+
     stage: Stage
     meaning: str
     ends_with: str

@@ -62,12 +62,16 @@ class EntityProgress:
 
 @dataclass(frozen=True)
 class BatchConfig:
+    """A batch's configuration: its time frame and each entity's priority."""
+
     time_frame_months: int | float | None
     entities: dict[str, Priority]
 
 
 @dataclass(frozen=True)
 class Batch:
+    """One batch of the historical sync (`historical_sync_status.batches`)."""
+
     batch_num: int | float
     progress: tuple[EntityProgress, ...]
     config: BatchConfig | None

@@ -22,6 +22,8 @@ RUTTER = "Rutter support"
 
 @dataclass(frozen=True)
 class Reason:
+    """What a disabled reason (or needs-update) means, who acts, and what to do."""
+
     reason: str | None  # the exact `disabled_reason` value; None = disabled with no reason
     kind: str  # "disabled" or "needs_update"
     meaning: str

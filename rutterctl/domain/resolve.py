@@ -40,6 +40,8 @@ def not_found_hint(name: str) -> str:
 
 @dataclass(frozen=True)
 class ResolvedConnection:
+    """A CONNECTION argument resolved: the connection's id and access token."""
+
     connection_id: str
     access_token: str
     # Taken from the cache rather than from Rutter just now: the token may have been rotated.

@@ -35,6 +35,8 @@ PAUSED = (Stage.DISABLED, Stage.NEEDS_UPDATE)
 
 @dataclass(frozen=True)
 class StallPolicy:
+    """How long without progress makes a connection stalled, by stage."""
+
     stall_after: float | None = None  # seconds, every stage; None: the defaults by stage
     sync_period: float = DEFAULT_SYNC_PERIOD
 
@@ -61,6 +63,8 @@ class StallPolicy:
 
 @dataclass(frozen=True)
 class EntityMark:
+    """An entity's counts and dates, as compared between two polls."""
+
     name: str
     synced_count: int | float | None
     ready: bool

@@ -19,6 +19,8 @@ STALE_AFTER = 3 * SYNC_CADENCE
 
 @dataclass(frozen=True)
 class StatusReport:
+    """A status document explained: the stage, its meaning, batches and warnings."""
+
     status: ConnectionStatus
     stage: Stage
     info: StageInfo

@@ -48,6 +48,8 @@ MAX_INTERVAL_FACTOR = 4.0  # backing off never polls less often than every 4 int
 
 @dataclass(frozen=True)
 class Condition:
+    """What wait-ready waits for: ready, historical, or one entity ready."""
+
     kind: str  # "ready", "historical" or "entity"
     entity: str | None = None
 
@@ -99,6 +101,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class PollEvent:
+    """One poll of one connection, as the progress display sees it."""
+
     target: Target
     report: StatusReport | None
     error: RutterctlError | None
@@ -109,6 +113,8 @@ class PollEvent:
 
 @dataclass(frozen=True)
 class WaitResult:
+    """How waiting for one connection ended."""
+
     target: Target
     outcome: Outcome
     report: StatusReport | None
@@ -119,6 +125,8 @@ class WaitResult:
 
 @dataclass
 class _Tracker:
+    """The state of one connection being waited for."""
+
     target: Target
     interval: float
     next_poll: float
@@ -148,6 +156,8 @@ def _progress(report: StatusReport) -> tuple[object, ...]:
 
 @dataclass
 class Waiter:
+    """Polls connections until a condition holds, times out or stalls."""
+
     fetch: Callable[[str], StatusReport]
     condition: Condition
     timeout: float

@@ -39,6 +39,8 @@ _NOCTTY = getattr(os, "O_NOCTTY", 0)
 
 @dataclass(frozen=True)
 class Target:
+    """What --output FILE names: the path given, where it leads, written into directly?"""
+
     given: Path
     real: Path  # symlinks followed
     direct: bool  # not a regular file: written into directly
@@ -84,6 +86,8 @@ def write_error(exc: OSError, path: Path, *, resume: str | None) -> UsageError:
 
 @dataclass(frozen=True)
 class Checkpoint:
+    """`.FILE.checkpoint`: the query, where the next page starts and the data's length."""
+
     query: dict[str, Any]
     format: str
     filters: dict[str, int]  # as resolved by the first run: "7d" stays the same instant

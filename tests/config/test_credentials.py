@@ -155,3 +155,25 @@ def test_a_skipped_keyring_is_reported(
     skipped = CredentialStore.for_environ({"RUTTERCTL_CONFIG_DIR": str(tmp_path), **env})
     assert resolve_credentials(env, store=skipped, warn=notes.append) is None
     assert len(notes) == 1 and "is skipped" in notes[0]
+
+
+def test_a_store_function_is_called_only_when_the_environment_has_no_credentials(
+    tmp_path: Path, use_keyring: KeyringSwap
+) -> None:
+    """Deps passes a function making the store: with credentials in the environment (the CI
+    case) it is never called, so the store module is not even imported."""
+    both_stores(tmp_path, use_keyring(MemoryKeyring()))
+    made: list[CredentialStore] = []
+
+    def make() -> CredentialStore:
+        made.append(store(tmp_path))
+        return made[-1]
+
+    creds = resolve_credentials(ENV, store=make)
+    assert creds is not None and creds.source == "environment"
+    assert made == []
+
+    creds = resolve_credentials({}, store=make)
+    assert creds is not None
+    assert (creds.client_id, creds.source) == (STORED_ID, "keyring")
+    assert len(made) == 1
