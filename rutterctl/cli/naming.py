@@ -48,6 +48,11 @@ class Naming:
                 )
             return self._caches
 
+    def store_cache(self) -> FileStoreCache:
+        """Store names and domains of this run's organisation, kept 24 hours (`status` reads
+        one from there rather than asking Rutter again)."""
+        return self.caches()[1]
+
     def resolve(self, name: str) -> ResolvedConnection:
         from rutterctl.domain.ids import is_alias_name
         from rutterctl.domain.resolve import ResolvedConnection, resolve_connection
@@ -104,6 +109,7 @@ class Naming:
         like any other, so the next search does not ask again; one that fails otherwise is
         left out (and asked again next time)."""
         from rutterctl.domain.models import StoreInfo
+        from rutterctl.domain.resolve import NO_STORE_ENDPOINT
         from rutterctl.errors import CredentialsRejected
         from rutterctl.secrets import redact
 
@@ -116,7 +122,7 @@ class Naming:
                 with self._lock:
                     self.store_errors[connection.id] = redact(exc.one_line())
             except ApiError as exc:
-                if exc.status in (404, 410):  # no store endpoint here: a missing nicety
+                if exc.status in NO_STORE_ENDPOINT:  # a missing nicety, not a failure
                     return connection.id, StoreInfo(None, None, None)
             return connection.id, None
 

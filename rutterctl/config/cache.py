@@ -155,20 +155,31 @@ class FileStoreCache:
         now = self.now()
         found: dict[str, StoreInfo] = {}
         for cid, entry in (entries if isinstance(entries, dict) else {}).items():
-            if not isinstance(entry, dict):
-                continue
-            try:
-                read_at = datetime.fromisoformat(str(entry.get("read_at")))
-            except ValueError:
-                continue
-            if read_at.tzinfo is None or not timedelta(0) <= now - read_at <= self.max_age:
-                continue
-            found[cid] = StoreInfo(
-                _text(entry.get("store_name")),
-                _text(entry.get("store_domain")),
-                _text(entry.get("store_unique_id")),
-            )
+            info = self._fresh_entry(entry, now)
+            if info is not None:
+                found[cid] = info
         return found
+
+    def fresh_one(self, connection_id: str) -> StoreInfo | None:
+        """One connection's entry when it is fresh: `status` asks for one of maybe thousands."""
+        entries = self.file.read()
+        entry = entries.get(connection_id) if isinstance(entries, dict) else None
+        return self._fresh_entry(entry, self.now())
+
+    def _fresh_entry(self, entry: Any, now: datetime) -> StoreInfo | None:
+        if not isinstance(entry, dict):
+            return None
+        try:
+            read_at = datetime.fromisoformat(str(entry.get("read_at")))
+        except ValueError:
+            return None
+        if read_at.tzinfo is None or not timedelta(0) <= now - read_at <= self.max_age:
+            return None
+        return StoreInfo(
+            _text(entry.get("store_name")),
+            _text(entry.get("store_domain")),
+            _text(entry.get("store_unique_id")),
+        )
 
     def update(self, infos: dict[str, StoreInfo]) -> None:
         stamp = self.now().isoformat()

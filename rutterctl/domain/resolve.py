@@ -25,6 +25,9 @@ from rutterctl.secrets import mask
 _DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
 # How many candidates an ambiguous domain lists in its error line.
 _SHOWN_CANDIDATES = 5
+# What a platform without a store endpoint answers `GET /connections/access_token`: it has no
+# store name or domain, cached like any other store so that the next command does not ask.
+NO_STORE_ENDPOINT = (404, 410)
 
 
 def not_found_hint(name: str) -> str:
@@ -62,6 +65,8 @@ class StoreCache(Protocol):
     """Store name and domain per connection id, for names taken from a ticket."""
 
     def fresh(self) -> dict[str, StoreInfo]: ...
+
+    def fresh_one(self, connection_id: str) -> StoreInfo | None: ...
 
     def update(self, infos: dict[str, StoreInfo]) -> None: ...
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rutterctl.domain.batches import batches_completed
 from rutterctl.domain.lifecycle import STAGES, Stage, StageInfo, stage_of
 from rutterctl.domain.models import ConnectionStatus, StoreInfo
 from rutterctl.domain.ports import Clock, RutterGateway
 from rutterctl.errors import ApiError, CredentialsRejected, Unavailable
+
+if TYPE_CHECKING:
+    from rutterctl.domain.resolve import StoreCache
 
 # Rutter polls the platform about every 10 minutes once history is complete; a gap of three
 # cadences means the sync has stalled rather than merely not run yet.
@@ -61,18 +65,41 @@ def _warnings(status: ConnectionStatus, stage: Stage, now: datetime) -> list[str
 
 
 def get_status(
-    gateway: RutterGateway, access_token: str, clock: Clock, *, with_store: bool = True
+    gateway: RutterGateway,
+    access_token: str,
+    clock: Clock,
+    *,
+    with_store: bool = True,
+    stores: StoreCache | None = None,
 ) -> StatusReport:
+    """The status document, always read now, and the store's name and domain: from `stores`
+    (the store cache of `connections find`) when it holds them fresh, else read and kept
+    there."""
     status = gateway.connection_status(access_token)
-    store = _store_info(gateway, access_token) if with_store else None
+    store = _store_info(gateway, access_token, status.connection_id, stores) if with_store else None
     return build_report(status, store, clock())
 
 
-def _store_info(gateway: RutterGateway, access_token: str) -> StoreInfo | None:
+def _store_info(
+    gateway: RutterGateway, access_token: str, connection_id: str, stores: StoreCache | None
+) -> StoreInfo | None:
     """Store name and domain are a nicety: some platforms do not offer them (404)."""
+    from rutterctl.domain.resolve import NO_STORE_ENDPOINT
+
+    if not connection_id:
+        stores = None  # nothing to keep it under
+    if stores is not None:
+        cached = stores.fresh_one(connection_id)
+        if cached is not None:
+            return cached
     try:
-        return gateway.store_info(access_token)
+        info = gateway.store_info(access_token)
     except (CredentialsRejected, Unavailable):
         raise
-    except ApiError:
+    except ApiError as exc:
+        if stores is not None and exc.status in NO_STORE_ENDPOINT:
+            stores.update({connection_id: StoreInfo(None, None, None)})
         return None
+    if stores is not None and info is not None:
+        stores.update({connection_id: info})
+    return info

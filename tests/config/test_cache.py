@@ -199,10 +199,14 @@ def test_store_entries_expire_after_24_hours(tmp_path: Path) -> None:
     assert timedelta(hours=24) == STORE_MAX_AGE  # the age the README and --help promise
     now[0] += timedelta(hours=23, minutes=59)
     assert stores.fresh() == {ID: StoreInfo("Acme", "acme.myshopify.com", "1")}
+    assert stores.fresh_one(ID) == StoreInfo("Acme", "acme.myshopify.com", "1")
+    assert stores.fresh_one("another-id") is None
     now[0] += timedelta(minutes=2)
     assert stores.fresh() == {}
+    assert stores.fresh_one(ID) is None
     now[0] -= timedelta(days=2)  # read "in the future" (a clock set back): stale too
     assert stores.fresh() == {}
+    assert stores.fresh_one(ID) is None
 
 
 def _remember_many(cache_dir: str, start: Any, index: int) -> None:

@@ -54,6 +54,9 @@ class Stores:
     def fresh(self) -> dict[str, StoreInfo]:
         return dict(self.entries)
 
+    def fresh_one(self, connection_id: str) -> StoreInfo | None:
+        return self.entries.get(connection_id)
+
     def update(self, infos: dict[str, StoreInfo]) -> None:
         self.updates += 1
         self.entries.update(infos)

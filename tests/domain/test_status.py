@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
+from rutterctl.config.cache import FileStoreCache
 from rutterctl.domain.lifecycle import STAGES, Stage
 from rutterctl.domain.models import StoreInfo, Timestamp
 from rutterctl.domain.status import build_report, get_status
@@ -123,3 +125,76 @@ def test_store_info_errors_only_hide_the_store(error: ApiError) -> None:
 def test_store_info_credential_and_outage_errors_propagate(error: ApiError) -> None:
     with pytest.raises(type(error)):
         get_status(FakeGateway(store=error), builders.ACCESS_TOKEN, lambda: NOW)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def store_cache(tmp_path: Path, clock: Clock) -> FileStoreCache:
+    return FileStoreCache.in_dir(tmp_path, "http://127.0.0.1:1/versioned", "client", clock)
+
+
+def test_a_fresh_store_cache_saves_the_store_request(tmp_path: Path) -> None:
+    """`status` reads the status document every time, the store only when the store cache
+    (24 h, filled by `connections find` and `--details` too) holds no fresh entry."""
+    clock = Clock()
+    stores = store_cache(tmp_path, clock)
+    acme = StoreInfo("Acme", "acme.example", "acme-1")
+    stores.update({builders.CONNECTION_ID: acme})
+    clock.now += timedelta(hours=23)
+    gateway = FakeGateway(store=StoreInfo("Renamed", "renamed.example", "acme-1"))
+    report = get_status(gateway, builders.ACCESS_TOKEN, clock, stores=stores)
+    assert gateway.calls == [("connection_status", builders.ACCESS_TOKEN)]
+    assert report.store == acme
+
+
+def test_a_stale_or_missing_entry_is_read_and_kept_for_the_next_status(tmp_path: Path) -> None:
+    clock = Clock()
+    stores = store_cache(tmp_path, clock)
+    stores.update({builders.CONNECTION_ID: StoreInfo("Acme", "acme.example", "acme-1")})
+    clock.now += timedelta(hours=25)
+    renamed = StoreInfo("Renamed", "renamed.example", "acme-1")
+    gateway = FakeGateway(store=renamed)
+    both = [("connection_status", builders.ACCESS_TOKEN), ("store_info", builders.ACCESS_TOKEN)]
+    assert get_status(gateway, builders.ACCESS_TOKEN, clock, stores=stores).store == renamed
+    assert gateway.calls == both
+    assert stores.fresh() == {builders.CONNECTION_ID: renamed}
+
+    other = store_cache(tmp_path / "empty", clock)
+    gateway = FakeGateway(store=renamed)
+    assert get_status(gateway, builders.ACCESS_TOKEN, clock, stores=other).store == renamed
+    assert gateway.calls == both
+    gateway.calls.clear()
+    assert get_status(gateway, builders.ACCESS_TOKEN, clock, stores=other).store == renamed
+    assert gateway.calls == both[:1]
+
+
+def test_without_a_store_cache_the_store_is_read_every_time() -> None:
+    gateway = FakeGateway(store=StoreInfo("Acme", "acme.example", "acme-1"))
+    for _ in range(2):
+        get_status(gateway, builders.ACCESS_TOKEN, lambda: NOW)
+    assert [call for call, _ in gateway.calls] == ["connection_status", "store_info"] * 2
+
+
+@pytest.mark.parametrize(
+    ("error", "cached"),
+    [
+        # No store endpoint on this platform: remembered as no store, like `connections find`.
+        (ApiError("not supported for this platform", status=404), StoreInfo(None, None, None)),
+        # Any other refusal may pass: asked again next time.
+        (NotReady("not ready", error_code="PRODUCT_NOT_READY"), None),
+    ],
+)
+def test_a_store_that_cannot_be_read_is_cached_only_when_there_is_none(
+    tmp_path: Path, error: ApiError, cached: StoreInfo | None
+) -> None:
+    clock = Clock()
+    stores = store_cache(tmp_path, clock)
+    report = get_status(FakeGateway(store=error), builders.ACCESS_TOKEN, clock, stores=stores)
+    assert report.store is None
+    assert stores.fresh_one(builders.CONNECTION_ID) == cached
