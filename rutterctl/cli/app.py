@@ -15,6 +15,7 @@ from rutterctl.cli.boundary import guarded
 from rutterctl.cli.commands import COMMANDS, SUMMARIES
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import complete_profile
+from rutterctl.secrets import redact
 
 
 def _target(name: str) -> Any:
@@ -68,7 +69,9 @@ class RutterGroup(TyperGroup):
             return super().parse_args(ctx, args)
         except _NO_SUCH_OPTION as exc:  # a mistyped global option
             _suggest(exc)
-            raise
+            raise _one_line(exc) from None
+        except _USAGE as exc:
+            raise _one_line(exc) from None
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """A mistyped command gets the closest names (`stauts`: did you mean `status`?); exit 2."""
@@ -117,7 +120,9 @@ class RutterGroup(TyperGroup):
             )
         except _NO_SUCH_OPTION as exc:
             _suggest(exc, ctx.meta.get(_ARGS))
-            raise
+            raise _one_line(exc) from None
+        except _USAGE as exc:  # a subcommand's missing argument, bad value, extra word
+            raise _one_line(exc) from None
         finally:
             if isinstance(ctx.obj, Deps):
                 ctx.obj.close()
@@ -139,6 +144,32 @@ _USAGE: Any = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ 
 _NO_SUCH_OPTION: Any = next(
     kind for kind in _USAGE.__subclasses__() if kind.__name__ == "NoSuchOption"
 )
+
+
+class _OneLineUsage(_USAGE):  # type: ignore[misc]
+    """A usage error shown like every other error: one line on stderr saying what was wrong
+    and where the usage is, instead of click's usage, hint and error on three lines."""
+
+    def show(self, file: Any = None) -> None:
+        from rutterctl.render.plain import printable
+
+        message = self.format_message().rstrip(".").replace(". Did you mean", "; did you mean")
+        if message[:1].isupper() and message[1:2].islower():  # click's "Missing argument ..."
+            message = message[0].lower() + message[1:]
+        if "did you mean" not in message and "global option" not in message:  # what to do
+            command = self.ctx.command_path if self.ctx is not None else "rutterctl"
+            message += f"; `{command} --help` shows the usage"
+        (file or sys.stderr).write(printable(redact(f"error: {message}")) + "\n")
+
+
+def _one_line(exc: Any) -> Any:
+    """`exc` as a one-line usage error; errors that show something else (a group run bare
+    shows its help) are left as they are."""
+    if type(exc).show is not _USAGE.show or isinstance(exc, _OneLineUsage):
+        return exc
+    one = _OneLineUsage(exc.format_message(), ctx=exc.ctx)
+    one.exit_code = exc.exit_code
+    return one
 
 
 GLOBAL_OPTIONS = ("--debug", "--profile")

@@ -236,7 +236,10 @@ def test_a_bad_output_format_is_a_usage_error() -> None:
     result = invoke(["status", ID, "-o", "yaml"], transport=rutter.transport)
     assert result.exit_code == 2
     assert "unexpected" not in result.stderr
-    assert "'yaml' is not one of 'table', 'json'" in result.stderr
+    assert result.stderr == (
+        "error: invalid value for '--output' / '-o': 'yaml' is not one of 'table', 'json'; "
+        "`rutterctl status --help` shows the usage\n"
+    )
     assert rutter.requests == []
 
 
@@ -244,13 +247,43 @@ def test_a_missing_argument_is_a_usage_error() -> None:
     result = invoke(["status"])
     assert result.exit_code == 2
     assert "unexpected" not in result.stderr
-    assert "Missing argument 'CONNECTION'" in result.stderr
+    assert result.stderr == (
+        "error: missing argument 'CONNECTION'; `rutterctl status --help` shows the usage\n"
+    )
 
 
 def test_an_unknown_option_is_a_usage_error() -> None:
     result = invoke(["status", ID, "--frobnicate"])
     assert result.exit_code == 2
-    assert "No such option: --frobnicate" in result.stderr
+    assert result.stderr == (
+        "error: no such option: --frobnicate; `rutterctl status --help` shows the usage\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["fetch", "orders", "x", "--limit", "ten"], "error: invalid value for '--limit'"),
+        (["status", "a", "b"], "error: got unexpected extra argument(s) (b); `rutterctl status"),
+        (["sim", "serv"], "error: no such command 'serv'; did you mean 'serve'?"),
+        (["alias", "set"], "error: missing argument 'NAME'; `rutterctl alias set --help`"),
+        (["--frobnicate", "status"], "error: no such option: --frobnicate; `rutterctl --help`"),
+        (["auth", "login", "--bogus"], "error: no such option: --bogus; `rutterctl auth login"),
+    ],
+)
+def test_every_usage_error_is_one_line_saying_where_the_usage_is(
+    args: list[str], line: str
+) -> None:
+    result = invoke(args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(line) and result.stderr.count("\n") == 1, result.stderr
+    assert result.stdout == ""
+
+
+def test_a_group_run_bare_still_shows_its_help() -> None:
+    result = invoke(["sim"])
+    assert result.exit_code == 2
+    assert "Commands:" in result.stderr and "serve" in result.stderr
 
 
 def boom(request: httpx.Request) -> httpx.Response:

@@ -185,8 +185,10 @@ def test_the_spec_covers_every_quick_command_and_option() -> None:
 
 
 def _request_ids(text: str) -> str:
-    """Request ids are the simulator's, new on every request."""
-    return re.sub(r"request id [0-9a-f-]{36}", "request id R", text)
+    """stderr's lines, sorted: wait-ready polls its connections at once, so their progress
+    lines come in either order. Request ids are the simulator's, new on every request."""
+    lines = re.sub(r"request id [0-9a-f-]{36}", "request id R", text).splitlines(keepends=True)
+    return "".join(sorted(lines))
 
 
 def both_lanes(argv: list[str], tmp_path: Path, *, tty: bool = False) -> list[tuple[int, str, str]]:
