@@ -56,7 +56,7 @@ def find(
     if not found:
         raise ConnectionNotFound(
             f"no connection's store name, domain, id or platform contains {text.strip()!r} "
-            f"(searched {len(connections)} connections)",
+            f"(searched {len(connections)} connection{'' if len(connections) == 1 else 's'})",
             hint="try a shorter part of the name, or --refresh if the store was renamed today",
         )
     write_rows(deps, found, output, details=True, show_token=show_token, stage=False)

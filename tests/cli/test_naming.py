@@ -318,6 +318,13 @@ def test_connections_find_matches_ids_and_platforms_and_says_when_nothing_matche
     assert "searched 5 connections" in nothing.stderr
 
 
+def test_one_connection_searched_is_said_so() -> None:
+    sim = harness("small").sim
+    nothing = run(sim, ["connections", "find", "zzz-no-such-store"])
+    assert nothing.exit_code == 3
+    assert "(searched 1 connection)" in nothing.stderr
+
+
 def test_a_domain_of_several_connections_lists_the_candidates() -> None:
     sim = harness("small").sim
     sim.add(_spec("twin-a", "Twin", "twin.example.com"))
