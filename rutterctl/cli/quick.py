@@ -41,26 +41,27 @@ def answer(argv: list[str], environ: Mapping[str, str], deps: Deps | None = None
     call = parse(argv, environ)
     if call is None:
         return None
-    command, root, params = call
-    from rutterctl.cli.boundary import guarded
-
     if deps is None:
         from rutterctl.cli.deps import Deps
 
         deps = Deps()
+    return _run(deps, *call)
 
-    run = deps
+
+def _run(deps: Deps, command: str, root: dict[str, Any], params: dict[str, Any]) -> int:
+    """The command's body inside the error boundary, as the root group runs it for typer."""
+    from rutterctl.cli.boundary import guarded
 
     def body() -> int:
-        command_body = _body(SPECS[command][0])
-        code: int = command_body(run.with_globals(**root), **params)
-        run.out.flush()  # inside the boundary: a reader gone away (`| head`) ends quietly
+        run = _body(SPECS[command][0])
+        code: int = run(deps.with_globals(**root), **params)
+        deps.out.flush()  # inside the boundary: a reader gone away (`| head`) ends quietly
         return code
 
     try:
-        return guarded(lambda: run, body)
+        return guarded(lambda: deps, body)
     finally:
-        run.close()
+        deps.close()
 
 
 def parse(argv: list[str], environ: Mapping[str, str]) -> Call | None:
