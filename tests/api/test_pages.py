@@ -108,3 +108,26 @@ def test_only_orders_and_transactions_are_paged() -> None:
     client = make_client(lambda request: httpx.Response(404)).client
     with pytest.raises(ValueError, match="products"):
         HttpPages(client, PageQuery("products", builders.ACCESS_TOKEN))
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        '{"id":"o1","total":10.5,"note":"é"},{"id":"o2","total":11}',  # orjson: exact
+        '{"id":"o1","a":1,"a":2},{"id":"o2","total":12.10}',  # a key twice, digits orjson drops
+        '{"id":"o1",\n "total": 1e400}',  # spaced, and a number orjson refuses
+    ],
+)
+def test_texts_are_the_same_from_the_first_page_orjson_reads_and_later_ones(
+    records: str,
+) -> None:
+    """The first page of an ndjson/json fetch is read by orjson (msgspec is imported only for
+    a second page, or one orjson cannot write back as sent): the texts do not depend on it."""
+    from rutterctl.api.pages import exact_loads, raw_texts
+
+    content = f'{{"orders":[{records}],"next_cursor":null}}'.encode()
+    loads = exact_loads("orders", texts_only=True)
+    first, second = loads(content), loads(content)
+    split = raw_texts("orders")(content)
+    assert first.texts == second.texts == split.texts
+    assert len(first.texts) == 2 or "1e400" in first.texts[0]
