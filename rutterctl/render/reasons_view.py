@@ -9,7 +9,6 @@ from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.reasons import DISCLAIMER, Reason
 from rutterctl.domain.status import StatusReport
 from rutterctl.render import term
-from rutterctl.render.layout import Pair, print_pairs, wrap_words
 from rutterctl.render.plain import printable, write_pairs
 
 STAGE_STYLE = {Stage.DISABLED.value: "bold red", Stage.NEEDS_UPDATE.value: "bold yellow"}
@@ -61,6 +60,8 @@ def catalogue_rich(entries: Sequence[Reason], out: TextIO, *, color: bool) -> No
     their keys (render/layout.py): the exact name is what an operator matches against
     Rutter's enum, so it is never cut."""
     from rich.text import Text
+
+    from rutterctl.render.layout import print_pairs, wrap_words  # terminals only: 1.7 ms
 
     console = term.console(out, color=color)
     for line in wrap_words(f"note: {DISCLAIMER}", console.width):
@@ -140,6 +141,8 @@ def connection_rich(
     """The same rows as piped, wrapped at words beside their keys; link_url whole, on its own
     line when it does not fit beside its key (a URL split by a wrap copies with a newline)."""
     from rich.text import Text
+
+    from rutterctl.render.layout import Pair, print_pairs, wrap_words  # terminals only: 1.7 ms
 
     console = term.console(out, color=color)
     rows = connection_rows(report, reason, context)
