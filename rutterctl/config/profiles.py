@@ -52,13 +52,15 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "max_body": ("RUTTERCTL_MAX_BODY",),
     "ca_bundle": ("RUTTERCTL_CA_BUNDLE",),
 }
-PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]+")
-BASE_URL = re.compile(r"^https?://[^/\s]+")
+# Patterns are compiled by `re` when first used: a run without config.toml or --profile
+# needs only BASE_URL's.
+PROFILE_NAME = r"[A-Za-z0-9_-]+"
+BASE_URL = r"https?://[^/\s]+"
 
 
 def is_base_url(raw: str) -> bool:
     """An http(s) URL with a host and, if any, a valid port (caught here, not after retries)."""
-    if not BASE_URL.match(raw) or re.search(r"\s", raw):
+    if not re.match(BASE_URL, raw) or re.search(r"\s", raw):
         return False
     from urllib.parse import urlsplit
 
@@ -70,8 +72,8 @@ def is_base_url(raw: str) -> bool:
     return bool(parts.hostname)
 
 
-RATE_LIMIT = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*")
-API_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}")
+RATE_LIMIT = r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*"
+API_VERSION = r"\d{4}-\d{2}-\d{2}"
 FIX_HINT = "fix or remove the file"
 
 
@@ -80,7 +82,7 @@ def config_path(environ: Mapping[str, str]) -> Path:
 
 
 def check_profile_name(name: str) -> str:
-    if not PROFILE_NAME.fullmatch(name):
+    if not re.fullmatch(PROFILE_NAME, name):
         raise UsageError(
             f"invalid profile name {name!r}",
             hint="use letters, digits, '-' and '_' only",
@@ -111,7 +113,7 @@ def parse_value(key: str, value: str) -> str:
             f"(e.g. https://rutter.example.com/versioned), not {value!r}"
         )
     if key == "api_version":
-        if API_VERSION.fullmatch(raw):
+        if re.fullmatch(API_VERSION, raw):
             return raw
         raise ValueError(f"must be a date like 2023-03-14, not {value!r}")
     if key == "output":
@@ -119,7 +121,7 @@ def parse_value(key: str, value: str) -> str:
             return raw.lower()
         raise ValueError(f"must be one of {', '.join(OUTPUTS)}, not {value!r}")
     if key == "rate_limit":
-        match = RATE_LIMIT.fullmatch(raw)
+        match = re.fullmatch(RATE_LIMIT, raw)
         if match and int(match.group(1)) >= 1 and float(match.group(2)) > 0:
             from rutterctl.config.settings import parse_rate_limit  # the range check
 
@@ -204,7 +206,7 @@ def _check_shape(path: Path, data: dict[str, Any]) -> None:
         raise UsageError(f"{path}: 'profiles' must be a table of profiles", hint=FIX_HINT)
     for name, values in profiles.items():
         where = f"{path}: profile {name!r}"
-        if not PROFILE_NAME.fullmatch(name):
+        if not re.fullmatch(PROFILE_NAME, name):
             raise UsageError(f"{where}: invalid profile name", hint=FIX_HINT)
         if not isinstance(values, dict):
             raise UsageError(f"{where}: must be a table", hint=FIX_HINT)
@@ -289,7 +291,7 @@ def _dump_table(table: Mapping[str, Any], prefix: tuple[str, ...], lines: list[s
 
 
 def _key(key: str) -> str:
-    return key if PROFILE_NAME.fullmatch(key) else json.dumps(key)
+    return key if re.fullmatch(PROFILE_NAME, key) else json.dumps(key)
 
 
 def _value(value: Any) -> str:

@@ -33,9 +33,10 @@ LIMITS: dict[str, tuple[str, float, float, float]] = {
 MAX_RATE_REQUESTS = 100_000
 MAX_RATE_WINDOW = 3600.0  # seconds
 MAX_PACE = 60.0  # seconds per request at the slowest: 1/60s is allowed, 1/61s is not
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?", re.IGNORECASE)
+# Compiled by `re` when a limit is set (most runs set none). Any case.
+_SIZE = r"(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?"
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-_SECONDS = re.compile(r"(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*s?", re.IGNORECASE)
+_SECONDS = r"(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*s?"
 
 
 @dataclass(frozen=True)
@@ -211,12 +212,12 @@ def parse_limit(key: str, raw: str) -> float:
     _, _, low, high = LIMITS[key]
     text = raw.strip()
     if key == "max_body":
-        match = _SIZE.fullmatch(text)
+        match = re.fullmatch(_SIZE, text, re.IGNORECASE)
         unit = (match.group(2) or "").lower()[:1] if match else ""
         value = float(match.group(1)) * _SIZE_UNITS[unit] if match else math.nan
         shown = f"a size from {_size(low)} to {_size(high)}, e.g. 64MiB"
     else:
-        match = _SECONDS.fullmatch(text)
+        match = re.fullmatch(_SECONDS, text, re.IGNORECASE)
         value = float(match.group(1)) if match else math.nan
         shown = "a positive number of seconds"
         if math.isfinite(value) and value > high:

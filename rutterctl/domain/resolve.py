@@ -9,7 +9,6 @@ falls back to trying a UUID as an access token.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -21,8 +20,9 @@ from rutterctl.errors import ApiError, ConnectionNotFound, CredentialsRejected, 
 from rutterctl.secrets import mask
 
 # A store domain (acme.myshopify.com) or its first label (the shop handle support tickets
-# quote, `acme`): letters, digits, dots and dashes.
-_DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
+# quote, `acme`): letters, digits, dots and dashes. Compiled by `re` when first used: naming a
+# connection by its id needs none.
+_DOMAIN = r"[A-Za-z0-9][A-Za-z0-9.-]*"
 # How many candidates an ambiguous domain lists in its error line.
 _SHOWN_CANDIDATES = 5
 # What a platform without a store endpoint answers `GET /connections/access_token`: it has no
@@ -34,6 +34,8 @@ def not_found_hint(name: str) -> str:
     """What to do when `name` names no connection: `connections find` with the name typed (it
     searches parts of store names, which an exact domain lookup does not); never with a UUID,
     which may be an access token, a secret."""
+    import shlex  # only for this hint
+
     text = "TEXT" if looks_like_uuid(name) else shlex.quote(name)
     return (
         "check the value, and that RUTTER_BASE_URL / the environment is the one it lives in; "
@@ -108,7 +110,7 @@ def resolve_connection(
     if cached is not None:
         return replace(cached, from_cache=True)
     uuid_like = looks_like_uuid(name)
-    if not uuid_like and stores is not None and _DOMAIN.fullmatch(name):
+    if not uuid_like and stores is not None and re.fullmatch(_DOMAIN, name):
         hit = _unique_domain(name, stores.fresh(), final=False)
         if hit is not None:
             found = cache.find(hit)
@@ -121,7 +123,7 @@ def resolve_connection(
             return ResolvedConnection(connection.id, connection.access_token)
     if uuid_like:
         return _as_access_token(name, gateway, cache)
-    if stores is not None and read_stores is not None and _DOMAIN.fullmatch(name):
+    if stores is not None and read_stores is not None and re.fullmatch(_DOMAIN, name):
         infos = stores_of(connections, stores, read_stores)
         hit = _unique_domain(name, infos, final=True)
         for connection in connections:

@@ -17,19 +17,21 @@ from typing import TextIO
 # what defuses a whole sequence: ESC (CSI `\x1b[`, OSC `\x1b]` such as OSC 52, which writes
 # the clipboard), the C1 forms (CSI `\x9b`, OSC `\x9d`) and BEL/ST terminators all lose their
 # meaning once the terminal sees `\x1b` as four printable characters.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# The patterns are compiled by `re` when first needed (0.2 ms in all): the C-speed checks
+# before them settle nearly every text.
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+_CONTROL_BUT_NEWLINE = r"[\x00-\x09\x0b-\x1f\x7f-\x9f]"
 # A lone UTF-16 surrogate ("\ud800" alone in Rutter's JSON) survives json.loads but cannot be
 # written as UTF-8: it is shown as its escape, which in JSON text reads back as the same value.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def escape_surrogates(text: str) -> str:
     # isascii() is a C-speed check that settles almost every record (fetch calls this per
     # record: the regex alone cost ~1 s per 100,000 records, measured with bench/fetch.py).
-    if text.isascii() or _SURROGATE.search(text) is None:
+    if text.isascii() or re.search(_SURROGATE, text) is None:
         return text
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -40,13 +42,13 @@ def printable(text: str) -> str:
     """One line of text from outside, safe for a terminal: control characters escaped."""
     if text.isprintable():  # C-speed: nearly every cell of every table
         return text
-    return escape_surrogates(_CONTROL.sub(_escape, text))
+    return escape_surrogates(re.sub(_CONTROL, _escape, text))
 
 
 def printable_lines(text: str) -> str:
     """Like `printable`, keeping line breaks (a message that is meant to span lines, such as
     a traceback under --debug)."""
-    return escape_surrogates(_CONTROL_BUT_NEWLINE.sub(_escape, text))
+    return escape_surrogates(re.sub(_CONTROL_BUT_NEWLINE, _escape, text))
 
 
 def write_pairs(rows: Sequence[tuple[str, str]], out: TextIO, *, indent: str = "") -> None:
