@@ -61,7 +61,7 @@ import queue
 import threading
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from rutterctl.errors import RutterctlError, Unavailable
 
@@ -133,8 +133,7 @@ def deadline_sleep(
     return guarded
 
 
-@dataclass(frozen=True)
-class _Outcome(Generic[T, R]):
+class _Outcome(NamedTuple, Generic[T, R]):  # a NamedTuple class costs 1/6 of a dataclass's
     """A `Done` before it reaches the consumer: any exception, raised there if not ours."""
 
     item: T

@@ -25,7 +25,6 @@ from rutterctl.domain.fleet import (
 )
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import ConnectionStatus
-from rutterctl.domain.reasons import as_clause, explain_disabled, with_link
 from rutterctl.domain.stall import StallPolicy, StallTracker
 from rutterctl.domain.status import StatusReport
 from rutterctl.errors import (
@@ -271,6 +270,8 @@ class Waiter:
     def _evaluate(self, t: _Tracker, report: StatusReport, start: float) -> None:
         s = report.status
         if report.stage is Stage.DISABLED:
+            from rutterctl.domain.reasons import as_clause, explain_disabled, with_link  # 0.5 ms
+
             reason = explain_disabled(s.disabled_reason)
             shown = s.disabled_reason or "no reason given"
             self._finish(
