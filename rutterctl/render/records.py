@@ -9,7 +9,6 @@ are printed as given, never interpreted as markup, and numbers keep the digits R
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -180,6 +179,8 @@ class CsvWriter:
         self.entity = entity
         self.columns = columns  # given: appending under an existing header
         self.warn = warn
+        import csv  # 0.4 ms, for -o csv only
+
         self._csv = csv.writer(out, lineterminator="\n")
         self._warned = False
 
