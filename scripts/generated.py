@@ -161,9 +161,11 @@ def _kind(param: Any) -> str | tuple[str, ...]:
             raise SystemExit(f"quick lane: {param.name}: only plain --flag options are supported")
         return "flag"
     if kind == "TyperChoice":
-        if not param.type.case_sensitive:
-            raise SystemExit(f"quick lane: {param.name}: a case-insensitive choice")
-        return tuple(str(getattr(c, "value", c)) for c in param.type.choices)
+        values = [getattr(c, "value", c) for c in param.type.choices]
+        # The lane hands the body the text typed, which a StrEnum turns into its member.
+        if not param.type.case_sensitive or not all(isinstance(v, str) for v in values):
+            raise SystemExit(f"quick lane: {param.name}: a case-insensitive or non-str choice")
+        return tuple(values)
     if kind == "TyperPath":
         t = param.type
         plain = (t.exists, t.file_okay, t.dir_okay, t.writable, t.readable, t.resolve_path)
@@ -175,34 +177,84 @@ def _kind(param: Any) -> str | tuple[str, ...]:
     raise SystemExit(f"quick lane: {param.name}: type {kind} is not supported")
 
 
-def _quick_spec(name: str, target: str) -> tuple[str, list[Any], dict[str, Any]]:
+def _parameters(name: str, params: list[Any], body: Any) -> tuple[list[Any], dict[str, Any]]:
+    """The arguments and options of `params` (a command's or the root's) as the lane parses
+    them, checked against `body` (the function given their values: the same names and
+    defaults); anything the lane would hand over differently from typer is refused."""
+    import inspect
+
+    taken = list(inspect.signature(body).parameters.values())[1:]  # after deps (or self)
+    if [p.name for p in taken] != [p.name for p in params]:
+        raise SystemExit(f"quick lane: {name}: {body.__qualname__} takes {[p.name for p in taken]}")
+    arguments: list[Any] = []
+    options: dict[str, Any] = {}
+    for param, parameter in zip(params, taken, strict=True):
+        wanted = inspect.Parameter.empty if param.required else param.default
+        # A prompt, an envvar or a callback supplies or checks a value the lane never sees.
+        unseen = param.envvar or param.callback or getattr(param, "prompt", None)
+        if parameter.default != wanted or unseen or param.multiple or not param.expose_value:
+            raise SystemExit(f"quick lane: {name} {param.name}: default, envvar, prompt, callback")
+        if type(param).__name__ == "TyperArgument":
+            # The lane hands words over as they are, a variadic one taking all that are left.
+            last = param is [p for p in params if type(p).__name__ == "TyperArgument"][-1]
+            if type(param.type).__name__ != "StringParamType" or param.nargs not in (1, -1):
+                raise SystemExit(f"quick lane: {name} {param.name}: only str arguments, one word")
+            if param.nargs == -1 and not last:
+                raise SystemExit(f"quick lane: {name} {param.name}: a variadic argument not last")
+            arguments.append((param.name, param.nargs, bool(param.required)))
+            continue
+        if param.nargs != 1 or param.required:  # a missing required option is click's error
+            raise SystemExit(f"quick lane: {name} {param.name}: nargs {param.nargs} or required")
+        for opt in param.opts:
+            if not opt.startswith("-"):  # click would take any word starting so as an option
+                raise SystemExit(f"quick lane: {name} {opt}: an option prefix other than -")
+            options[opt] = (param.name, _kind(param))
+    return arguments, options
+
+
+def _parsed_as_click_defaults(name: str, group: Any, command: Any) -> None:
+    """The lane parses as click does by default: the root's options before the command's
+    name, the command's between its arguments, names matched as typed, and nothing else
+    done on the way (help for a bare command, a deprecation warning, a result callback)."""
+    root = group.context_class(group, info_name="rutterctl", **group.context_settings)
+    ctx = command.context_class(command, info_name=name, parent=root, **command.context_settings)
+    unlike = {
+        "options after the command's name": root.allow_interspersed_args,
+        "options only before arguments": not ctx.allow_interspersed_args,
+        "names normalised": ctx.token_normalize_func is not None,
+        "help when run bare": command.no_args_is_help,
+        "deprecated": group.deprecated or command.deprecated,
+        "a result callback": group._result_callback,
+    }
+    refused = [what for what, differs in unlike.items() if differs]
+    if refused:
+        raise SystemExit(f"quick lane: {name}: {', '.join(refused)}")
+
+
+def _root_options(group: Any) -> dict[str, Any]:
+    """The root's options without a callback, which the lane gives Deps.with_globals as the
+    root callback does; --version and the completion installers act when given, so the lane
+    leaves them (and any line with them) to typer."""
+    from rutterctl.cli.deps import Deps
+
+    plain = [p for p in group.params if p.callback is None]
+    arguments, options = _parameters("rutterctl", plain, Deps.with_globals)
+    if arguments:
+        raise SystemExit(f"quick lane: the root takes arguments {arguments}")
+    return options
+
+
+def _quick_spec(name: str, target: str, group: Any) -> tuple[str, list[Any], dict[str, Any]]:
     """One quick command: its body, its arguments and its options, as click declares them."""
     import importlib
-    import inspect
 
     from rutterctl.cli import app as root
 
     module, _, attribute = target.partition(":")
-    body = inspect.signature(getattr(importlib.import_module(module), attribute))
     command = root._command(name)
-    declared = [p.name for p in command.params]
-    if list(body.parameters)[1:] != declared:
-        raise SystemExit(f"quick lane: {target} takes {list(body.parameters)[1:]}, not {declared}")
-    arguments: list[Any] = []
-    options: dict[str, Any] = {}
-    for param in command.params:
-        default = body.parameters[param.name].default
-        wanted = inspect.Parameter.empty if param.required else param.default
-        if default != wanted or param.envvar or param.callback or param.multiple:
-            raise SystemExit(f"quick lane: {name} {param.name}: default, envvar or callback")
-        if type(param).__name__ == "TyperArgument":
-            arguments.append((param.name, param.nargs, bool(param.required)))
-            continue
-        if param.nargs != 1:
-            raise SystemExit(f"quick lane: {name} {param.name}: nargs {param.nargs}")
-        for opt in param.opts:
-            options[opt] = (param.name, _kind(param))
-    return target, arguments, options
+    _parsed_as_click_defaults(name, group, command)
+    body = getattr(importlib.import_module(module), attribute)
+    return (target, *_parameters(name, command.params, body))
 
 
 def quick_specs_module() -> str:
@@ -212,13 +264,9 @@ def quick_specs_module() -> str:
     from rutterctl.cli import app as root
     from rutterctl.cli.commands import QUICK
 
-    # The root's options without a callback: --version and the completion installers act when
-    # given, so the lane leaves them (and any line with them) to typer.
     group = typer.main.get_command(root.app)
-    root_options = {
-        opt: (p.name, _kind(p)) for p in group.params if p.callback is None for opt in p.opts
-    }
-    specs = {name: _quick_spec(name, target) for name, target in QUICK.items()}
+    root_options = _root_options(group)
+    specs = {name: _quick_spec(name, target, group) for name, target in QUICK.items()}
     lines = [
         '"""The parameters of the commands the quick lane runs (rutterctl.cli.quick), as click',
         "parses them: generated from the app by scripts/gen-reference (checked by",

@@ -125,7 +125,8 @@ def _arguments(spec: Spec, words: list[str]) -> dict[str, Any]:
         if nargs == -1:
             if required and not words:
                 raise _Decline
-            params[name], words = list(words), []
+            if words:  # none given: the body's default, as typer hands it (None, not [])
+                params[name], words = list(words), []
         elif words:
             params[name], words = words[0], words[1:]
         elif required:

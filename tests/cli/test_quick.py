@@ -4,14 +4,16 @@ through either lane prints the same bytes and ends with the same exit code."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import inspect
 import io
 import os
 import random
 import re
+from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 import typer.main
@@ -26,6 +28,7 @@ from typer.testing import CliRunner
 
 from tests.fakes import FakeClock, invoke
 from tests.sim.support import cli_env, harness, transport
+from tests.test_completions import load_script
 
 GROUP = typer.main.get_command(app)
 
@@ -282,3 +285,178 @@ def test_a_reader_that_goes_away_ends_the_lane_quietly(tmp_path: Path) -> None:
     )
     code = quick.answer(["reasons", "-o", "json"], deps.environ, deps)
     assert (code, err.getvalue()) == (0, "")
+
+
+# -- what the generator refuses: declarations the lane would hand the body differently ------------
+
+GENERATED = load_script("generated")
+
+
+def declared(function: Any, **declaration: Any) -> Any:
+    """The click command typer makes of `function`, as app.py makes each quick command."""
+    single = typer.Typer(rich_markup_mode=None, add_completion=False)
+    single.command("f", **declaration)(function)
+    return typer.main.get_command(single)
+
+
+def body_for(command: Any) -> Any:
+    """A body taking deps and then the command's parameters, with the same defaults."""
+
+    def body(deps: Deps, *args: Any, **kwargs: Any) -> int:
+        return 0
+
+    first = [inspect.Parameter("deps", inspect.Parameter.POSITIONAL_ONLY)]
+    body.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        first
+        + [
+            inspect.Parameter(
+                p.name,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=inspect.Parameter.empty if p.required else p.default,
+            )
+            for p in command.params
+        ]
+    )
+    return body
+
+
+def spec_of(function: Any, **declaration: Any) -> Any:
+    """What the generator writes into quick_specs.py for `function` (SystemExit: refused)."""
+    command = declared(function, **declaration)
+    GENERATED._parsed_as_click_defaults("f", GROUP, command)
+    return ("body", *GENERATED._parameters("f", command.params, body_for(command)))
+
+
+def plain(
+    x: Annotated[str, typer.Argument()],
+    names: Annotated[list[str] | None, typer.Argument()] = None,
+    n: Annotated[int | None, typer.Option("--n", "-n")] = None,
+) -> None:
+    handed.append((x, names, n))
+
+
+handed: list[Any] = []  # what typer handed `plain`
+
+
+def test_an_optional_variadic_argument_not_given_is_none_as_typer_hands_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    command = declared(plain)
+    body = inspect.signature(body_for(command))
+    monkeypatch.setitem(quick.SPECS, "f", spec_of(plain))
+    for words in (["a", "-n", "3"], ["a", "b", "c"]):
+        command.main(words, standalone_mode=False)
+        call = quick.parse(["f", *words], {})
+        assert call is not None
+        bound = body.bind(None, **call[2])
+        bound.apply_defaults()
+        lane = bound.arguments
+        assert handed.pop() == (lane["x"], lane["names"], lane["n"])
+
+
+class Level(IntEnum):
+    low = 1
+
+
+# typer: "Missing option '--x'"; the lane would call the body without x (a TypeError)
+def required_option(x: Annotated[str, typer.Option("--x")]) -> None: ...
+
+
+# typer asks on the terminal; the lane would take the default silently
+def prompted(x: Annotated[str, typer.Option("--x", prompt=True)] = "a") -> None: ...
+
+
+# typer converts (and checks) the word; the lane hands it over as typed
+def int_argument(x: Annotated[int, typer.Argument()]) -> None: ...
+
+
+def path_argument(x: Annotated[Path, typer.Argument()]) -> None: ...
+
+
+# click gives the last word to the argument after the variadic one; the lane none
+def variadic_first(
+    x: Annotated[list[str], typer.Argument()], y: Annotated[str, typer.Argument()]
+) -> None: ...
+
+
+# click takes `+x` as an option; the lane as an argument
+def plus_prefix(x: Annotated[bool, typer.Option("+x")] = False) -> None: ...
+
+
+# typer hands the body Level.low; the lane would hand it "1"
+def int_choice(x: Annotated[Level | None, typer.Option("--x")] = None) -> None: ...
+
+
+REFUSED = [required_option, prompted, int_argument, path_argument, variadic_first, plus_prefix]
+
+
+@pytest.mark.parametrize("function", [*REFUSED, int_choice], ids=lambda f: f.__name__)
+def test_the_generator_refuses_a_parameter_the_lane_would_hand_over_differently(
+    function: Any,
+) -> None:
+    assert spec_of(plain)  # a plain declaration passes
+    with pytest.raises(SystemExit, match="quick lane"):
+        spec_of(function)
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        {"context_settings": {"allow_interspersed_args": False}},  # `f a -n 3`: an extra word
+        {"context_settings": {"token_normalize_func": str.lower}},  # `-N 3` is -n
+        {"deprecated": True},  # typer warns on stderr first
+        {"no_args_is_help": True},  # bare `f`: typer shows the help
+    ],
+    ids=["not interspersed", "normalised", "deprecated", "help when bare"],
+)
+def test_the_generator_refuses_a_command_click_parses_otherwise(
+    declaration: dict[str, Any],
+) -> None:
+    def f(x: Annotated[str | None, typer.Argument()] = None) -> None: ...
+
+    assert spec_of(f)
+    with pytest.raises(SystemExit, match="quick lane"):
+        spec_of(f, **declaration)
+
+
+def test_the_generator_refuses_a_global_option_the_lane_cannot_pass_on() -> None:
+    """A global option without a callback is given to Deps.with_globals, as the root callback
+    gives it; one that takes no such keyword would be an unexpected TypeError on the lane."""
+    app = typer.Typer(add_completion=False)
+
+    @app.callback()
+    def root(
+        debug: Annotated[bool, typer.Option("--debug")] = False,
+        profile: Annotated[str | None, typer.Option("--profile")] = None,
+        color: Annotated[bool, typer.Option("--color")] = False,
+    ) -> None: ...
+
+    app.command("f")(plain)
+    assert GENERATED._root_options(GROUP) == quick.ROOT_OPTIONS
+    with pytest.raises(SystemExit, match="quick lane"):
+        GENERATED._root_options(typer.main.get_command(app))
+
+
+def test_a_stale_quick_specs_module_is_caught(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quick command's options changed (here `status` also takes `--format`) and
+    quick_specs.py not regenerated: scripts/check-generated fails and says what to run."""
+    from rutterctl.cli import app as root
+
+    before = root._command
+
+    def changed(name: str) -> Any:
+        command = copy.copy(before(name))
+        if name == "status":
+            output = next(p for p in command.params if p.name == "output")
+            wider = copy.copy(output)
+            wider.opts = [*output.opts, "--format"]
+            command.params = [wider if p is output else p for p in command.params]
+        return command
+
+    assert GENERATED._diff(GENERATED.QUICK_SPECS, GENERATED.quick_specs_module(), "x")
+    monkeypatch.setattr(root, "_command", changed)
+    assert not GENERATED._diff(GENERATED.QUICK_SPECS, GENERATED.quick_specs_module(), "x")
+    err = capsys.readouterr().err
+    assert "stale: rutterctl/cli/quick_specs.py" in err and '"--format"' in err
