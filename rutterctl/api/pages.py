@@ -60,6 +60,15 @@ class HttpPages:
         self.path = f"/{query.entity}"
         self._loads = exact_loads(query.entity, texts_only=texts_only)
         self._ahead: _Ahead | None = None
+        # A page fetched ahead and abandoned says nothing more, not even a retry note its
+        # thread had begun to say when the stop came (the command's last line is printed
+        # after `abandon`): the client's hooks speak under this lock, and `abandon` takes it.
+        self._speaking = threading.Lock()
+        self._muted = False
+        hooks = client.hooks
+        hooks.on_retry = self._unless_abandoned(hooks.on_retry)
+        if hooks.trace is not None:
+            hooks.trace = self._unless_abandoned(hooks.trace)
 
     def page(self, cursor: str | None, limit: int | None) -> Page:
         ahead = self._ahead
@@ -82,8 +91,16 @@ class HttpPages:
         not speak after the command's last line (a retry note, a --debug trace)."""
         if self._ahead is not None:
             self._ahead = None
-            self.client.hooks.on_retry = lambda _line: None
-            self.client.hooks.trace = None
+            with self._speaking:  # a line being said is finished first, then none is
+                self._muted = True
+
+    def _unless_abandoned(self, say: Callable[[str], None]) -> Callable[[str], None]:
+        def guarded(line: str) -> None:
+            with self._speaking:
+                if not self._muted:
+                    say(line)
+
+        return guarded
 
     def _fetch(self, cursor: str | None, limit: int | None) -> Page:
         params = self.query.params(cursor, limit)
