@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rutterctl.domain.ids import looks_like_uuid
 from rutterctl.domain.models import ConnectionSummary, StoreInfo
-from rutterctl.domain.ports import RutterGateway
 from rutterctl.errors import ApiError, ConnectionNotFound, CredentialsRejected, UsageError
 from rutterctl.secrets import mask
+
+if TYPE_CHECKING:  # types only: a Protocol class costs to create
+    from rutterctl.domain.ports import RutterGateway
 
 # A store domain (acme.myshopify.com) or its first label (the shop handle support tickets
 # quote, `acme`): letters, digits, dots and dashes. Compiled by `re` when first used: naming a

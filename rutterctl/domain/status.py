@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from rutterctl.domain.batches import batches_completed
 from rutterctl.domain.lifecycle import STAGES, Stage, StageInfo, stage_of
 from rutterctl.domain.models import ConnectionStatus, StoreInfo
-from rutterctl.domain.ports import Clock, RutterGateway
 from rutterctl.errors import ApiError, CredentialsRejected, Unavailable
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: a Protocol class costs to create
+    from rutterctl.domain.ports import Clock, RutterGateway
     from rutterctl.domain.resolve import StoreCache
 
 # Rutter polls the platform about every 10 minutes once history is complete; a gap of three
