@@ -184,7 +184,10 @@ def _parameters(name: str, params: list[Any], body: Any) -> tuple[list[Any], dic
     import inspect
 
     taken = list(inspect.signature(body).parameters.values())[1:]  # after deps (or self)
-    if [p.name for p in taken] != [p.name for p in params]:
+    by_name = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    if [p.name for p in taken] != [p.name for p in params] or any(
+        p.kind not in by_name for p in taken
+    ):  # the lane passes each by its name
         raise SystemExit(f"quick lane: {name}: {body.__qualname__} takes {[p.name for p in taken]}")
     arguments: list[Any] = []
     options: dict[str, Any] = {}

@@ -140,14 +140,18 @@ def test_completion_is_always_typers() -> None:
     assert quick.parse(["status", "acme"], {"_RUTTERCTL_COMPLETE": "complete_bash"}) is None
 
 
-def test_an_existing_unreadable_output_path_is_left_to_typer(tmp_path: Path) -> None:
+def test_an_existing_unreadable_output_path_is_left_to_typer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "out.ndjson"
     path.write_text("")
     argv = ["fetch", "orders", "acme", "--output", str(path)]
     assert same_as_typer(argv)
-    if os.geteuid() != 0:  # root reads anything: click and the lane agree through os.access
-        path.chmod(0)
-        assert quick.parse(argv, {}) is None
+    # Unreadable even to root (who reads anything): click and the lane both ask os.access.
+    readable = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: str(p) != str(path) and readable(p, mode))
+    assert quick.parse(argv, {}) is None
+    assert typer_call(argv) is None  # typer: "File ... is not readable"
 
 
 def words(command: str) -> st.SearchStrategy[list[str]]:
@@ -417,6 +421,20 @@ def test_the_generator_refuses_a_command_click_parses_otherwise(
     assert spec_of(f)
     with pytest.raises(SystemExit, match="quick lane"):
         spec_of(f, **declaration)
+
+
+def test_the_generator_refuses_a_body_the_lane_cannot_call_by_name() -> None:
+    """The lane calls the body with each value by its parameter's name."""
+    command = declared(plain)
+
+    def positional(
+        deps: Deps, x: str, names: list[str] | None = None, n: int | None = None, /
+    ) -> int:
+        return 0
+
+    assert GENERATED._parameters("f", command.params, body_for(command))
+    with pytest.raises(SystemExit, match="quick lane"):
+        GENERATED._parameters("f", command.params, positional)
 
 
 def test_the_generator_refuses_a_global_option_the_lane_cannot_pass_on() -> None:
