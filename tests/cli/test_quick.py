@@ -198,9 +198,12 @@ def _request_ids(text: str) -> str:
     return "".join(sorted(lines))
 
 
-def both_lanes(argv: list[str], tmp_path: Path, *, tty: bool = False) -> list[tuple[int, str, str]]:
+def both_lanes(
+    argv: list[str], tmp_path: Path, *, tty: bool = False, environ: dict[str, str] | None = None
+) -> list[tuple[int, str, str]]:
     """(exit code, stdout, stderr) of `argv` through typer and through the lane, each with
-    fresh config and cache directories, the same simulator state and the same fixed clock."""
+    fresh config and cache directories, the same simulator state and the same fixed clock;
+    `environ`: more of the environment."""
     results = []
     for lane in ("typer", "quick"):
         sim = harness("fleet").sim
@@ -210,7 +213,7 @@ def both_lanes(argv: list[str], tmp_path: Path, *, tty: bool = False) -> list[tu
         dirs = {
             k: str(tmp_path / lane / k) for k in ("RUTTERCTL_CONFIG_DIR", "RUTTERCTL_CACHE_DIR")
         }
-        env = {**cli_env(sim), **dirs}
+        env = {**cli_env(sim), **dirs, **(environ or {})}
         if lane == "typer":
             with pytest.MonkeyPatch.context() as mp:
                 for key, value in dirs.items():
@@ -271,6 +274,28 @@ def test_either_lane_prints_the_same_and_exits_the_same(argv: list[str], tmp_pat
 @pytest.mark.parametrize("argv", [["status", "{ongoing}"], ["reasons"]], ids=" ".join)
 def test_either_lane_draws_the_same_tables_on_a_terminal(argv: list[str], tmp_path: Path) -> None:
     typer_run, quick_run = both_lanes(argv, tmp_path, tty=True)
+    assert quick_run == typer_run
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"RUTTERCTL_OUTPUT": "json"},  # the default output, where the command offers it
+        {"RUTTERCTL_OUTPUT": "ndjson"},  # offered by wait-ready and fetch only
+        {"RUTTERCTL_DEBUG": "1"},
+        {"RUTTERCTL_PROFILE": "bad name!"},
+    ],
+    ids=lambda env: " ".join(f"{k}={v}" for k, v in env.items()),
+)
+@pytest.mark.parametrize(
+    "argv",
+    [["status", "{ongoing}"], ["wait-ready", "{ongoing}"], ["fetch", "orders", "{ongoing}"]],
+    ids=" ".join,
+)
+def test_either_lane_reads_the_environment_alike(
+    argv: list[str], environ: dict[str, str], tmp_path: Path
+) -> None:
+    typer_run, quick_run = both_lanes(argv, tmp_path, environ=environ)
     assert quick_run == typer_run
 
 
