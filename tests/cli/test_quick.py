@@ -99,6 +99,10 @@ PLAIN = [
     ["fetch", "orders", "acme", "--cursor", "-starts-with-a-dash", "--max-records", "-3"],
     ["fetch", "orders", "--force", "--", "-acme"],
     ["status", "-"],
+    # A value that looks like help or --version is the option's value, for click too.
+    ["fetch", "orders", "acme", "--cursor", "--help"],
+    ["--profile", "--version", "status", "acme"],
+    ["wait-ready", "acme", "--timeout", "-h"],
 ]
 
 
