@@ -60,15 +60,6 @@ class HttpPages:
         self.path = f"/{query.entity}"
         self._loads = exact_loads(query.entity, texts_only=texts_only)
         self._ahead: _Ahead | None = None
-        # A page fetched ahead and abandoned says nothing more, not even a retry note its
-        # thread had begun to say when the stop came (the command's last line is printed
-        # after `abandon`): the client's hooks speak under this lock, and `abandon` takes it.
-        self._speaking = threading.Lock()
-        self._muted = False
-        hooks = client.hooks
-        hooks.on_retry = self._unless_abandoned(hooks.on_retry)
-        if hooks.trace is not None:
-            hooks.trace = self._unless_abandoned(hooks.trace)
 
     def page(self, cursor: str | None, limit: int | None) -> Page:
         ahead = self._ahead
@@ -87,20 +78,10 @@ class HttpPages:
             self._ahead = _Ahead((cursor, limit), lambda: self._fetch(cursor, limit))
 
     def abandon(self) -> None:
-        """The fetch stopped: a page still being fetched is not wanted, and its thread must
-        not speak after the command's last line (a retry note, a --debug trace)."""
-        if self._ahead is not None:
-            self._ahead = None
-            with self._speaking:  # a line being said is finished first, then none is
-                self._muted = True
-
-    def _unless_abandoned(self, say: Callable[[str], None]) -> Callable[[str], None]:
-        def guarded(line: str) -> None:
-            with self._speaking:
-                if not self._muted:
-                    say(line)
-
-        return guarded
+        """The fetch stopped: a page still being fetched is not wanted. (Its thread may still
+        hit a retry; the error boundary hushes stderr once the command's last line is said,
+        so the note is not printed after it: rutterctl/cli/boundary.py.)"""
+        self._ahead = None
 
     def _fetch(self, cursor: str | None, limit: int | None) -> Page:
         params = self.query.params(cursor, limit)

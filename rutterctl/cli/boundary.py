@@ -27,13 +27,27 @@ def guarded(
     it, so it may not exist before). Exceptions in `passing` (the CLI framework's own exits
     and usage errors) are re-raised untouched."""
     try:
+        return _run(deps, body, passing)
+    finally:
+        # The run's last line is said: a thread still running (a page fetched ahead, a
+        # fleet's poll) prints no retry note after it.
+        deps().hush()
+
+
+def _run(
+    deps: Callable[[], Deps], body: Callable[[], Any], passing: tuple[type[BaseException], ...]
+) -> int:
+    try:
         result = body()
         return result if isinstance(result, int) else 0
     except (RutterctlError, KeyboardInterrupt) as exc:
         run = deps()
-        run.warn(describe(exc, run.profile or run.environ.get("RUTTERCTL_PROFILE")))
+        line = describe(exc, run.profile or run.environ.get("RUTTERCTL_PROFILE"))
         if run.debug and not isinstance(exc, KeyboardInterrupt):
-            run.warn(traceback_text(exc), lines=True)
+            run.warn(line)
+            run.warn(traceback_text(exc), lines=True, last=True)
+        else:
+            run.warn(line, last=True)
         return int(exit_code_for(exc))
     except passing:
         raise
@@ -47,7 +61,8 @@ def guarded(
             run.warn(traceback_text(exc), lines=True)
         run.warn(
             f"error: unexpected {type(exc).__name__}: {exc} "
-            "(run with --debug for a traceback, and report it)"
+            "(run with --debug for a traceback, and report it)",
+            last=True,
         )
         return int(ExitCode.ERROR)
 

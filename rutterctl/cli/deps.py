@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,10 @@ class Deps:
     _profile: Settings | None = field(default=None, init=False, repr=False)
     _client: RutterClient | None = field(default=None, init=False, repr=False)
     _naming: Naming | None = field(default=None, init=False, repr=False)
+    # Set once the command's last line is said (hush): a thread still running (a page fetched
+    # ahead, a fleet's poll) cannot print a retry note after it.
+    _hushed: bool = field(default=False, init=False, repr=False)
+    _speaking: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def with_globals(self, *, debug: bool = False, profile: str | None = None) -> Deps:
         """The global options (`--debug`, `--profile NAME`) applied, by the root callback or the
@@ -95,16 +100,27 @@ class Deps:
 
         return self.out_is_tty and not no_color(self.environ)
 
-    def warn(self, message: str, *, lines: bool = False) -> None:
+    def warn(self, message: str, *, lines: bool = False, last: bool = False) -> None:
         """One line on stderr, secrets redacted and control characters escaped (it may quote
         Rutter, a proxy, a file or the environment): a line break from outside (an error_code
         of "X\nerror: ...") shows as `\n` too. `lines`: a text meant to span lines (a
-        --debug traceback)."""
+        --debug traceback). `last`: the command's last line (the error boundary's); nothing
+        is printed after it (see hush)."""
         from rutterctl.render.plain import printable, printable_lines
 
         safe = printable_lines if lines else printable
-        self.err.write(safe(redact(message)) + "\n")
-        self.err.flush()
+        line = safe(redact(message)) + "\n"
+        with self._speaking:
+            if not self._hushed:
+                self.err.write(line)
+                self.err.flush()
+            self._hushed = self._hushed or last
+
+    def hush(self) -> None:
+        """The command has said its last line: nothing more goes to stderr (the error boundary
+        calls it when the run ends; a line being written is finished first)."""
+        with self._speaking:
+            self._hushed = True
 
     def trace(self, message: str) -> None:
         if self.debug:
