@@ -24,7 +24,9 @@ def status(
     resolved = deps.resolve(connection)
     shown = hints.shown_name(connection, resolved)
     with hints.naming(shown):
-        report = get_status(deps.gateway(), resolved.access_token, deps.now)
+        # The store's name and domain from the store cache when fresh: one request, not two.
+        stores = deps.naming().store_cache()
+        report = get_status(deps.gateway(), resolved.access_token, deps.now, stores=stores)
     for warning in report.warnings:
         deps.warn(f"warning: {warning}")
     if chosen is TableOrJson.json:

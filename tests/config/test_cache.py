@@ -50,8 +50,10 @@ def test_cache_written_by_the_cli_is_private(isolated_env: Path) -> None:
     assert result.exit_code == 0, result.stderr
     cache_file = isolated_env / "cache" / "connections.json"
     assert mode(cache_file.parent) == 0o700
-    assert mode(cache_file) == 0o600
-    assert data_files(cache_file.parent) == ["connections.json"]
+    # The ids and tokens, and the store's name and domain (status keeps what it read).
+    assert data_files(cache_file.parent) == ["connections.json", "stores.json"]
+    for name in data_files(cache_file.parent):
+        assert mode(cache_file.parent / name) == 0o600
 
 
 def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
