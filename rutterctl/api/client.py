@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -36,8 +37,7 @@ Transport = httpx.BaseTransport
 REQUEST_ID_HEADER = "X-Rutter-Request-ID"
 
 
-@dataclass(frozen=True)
-class ClientConfig:
+class ClientConfig(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """Where and how to reach Rutter: base URL, version, credentials, timeouts, limits."""
 
     base_url: str
@@ -48,12 +48,12 @@ class ClientConfig:
     connect_timeout: float = 5.0
     rate_limit: int = 500
     rate_window: float = 10.0
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    retry: RetryPolicy = RetryPolicy()
     request_timeout: float = 120.0  # one request in all: connect, headers and body
     max_body: int = limits.DEFAULT_MAX_BODY  # decoded bytes
     ca_bundle: str | None = None  # a private CA (PEM file or hashed directory), for https
     # For the proxy (HTTPS_PROXY, NO_PROXY...) and SSL_CERT_FILE / SSL_CERT_DIR.
-    environ: Mapping[str, str] = field(default_factory=dict)
+    environ: Mapping[str, str] = MappingProxyType({})
 
 
 def _ignore(_: str) -> None:

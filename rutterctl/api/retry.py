@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 
 RETRYABLE_STATUSES = frozenset({429, 452, 500, 502, 503, 504})
 # Past the retry budget any wait ends the retries; a day keeps a hostile `Retry-After: 1e308`
@@ -18,8 +18,7 @@ def is_retryable_status(status: int) -> bool:
     return status in RETRYABLE_STATUSES or status >= 500
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """How often and how long to retry one request (attempts, backoff, waiting budget)."""
 
     max_attempts: int = 5  # requests in all, the first one included

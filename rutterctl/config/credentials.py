@@ -9,8 +9,7 @@ a file or waits on a keyring.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from rutterctl.errors import UsageError
 from rutterctl.secrets import Secret
@@ -26,8 +25,7 @@ ENV_ID, ENV_SECRET = "RUTTER_CLIENT_ID", "RUTTER_CLIENT_SECRET"
 StoreSource: TypeAlias = "CredentialStore | Callable[[], CredentialStore] | None"
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """A client id and secret, and where they came from."""
 
     client_id: str

@@ -20,9 +20,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rutterctl.config.paths import config_dir
 from rutterctl.errors import UsageError
@@ -154,8 +153,7 @@ def check_key(key: str) -> str:
     return key
 
 
-@dataclass(frozen=True)
-class ConfigFile:
+class ConfigFile(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """`config.toml` as read (empty when missing)."""
 
     path: Path

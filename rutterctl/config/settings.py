@@ -6,8 +6,8 @@ import math
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from rutterctl.config.credentials import Credentials, StoreSource, open_store, resolve_credentials
 from rutterctl.config.paths import cache_dir
@@ -39,8 +39,7 @@ _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 _SECONDS = r"(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*s?"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """The effective settings of one run, each from its strongest source."""
 
     base_url: str

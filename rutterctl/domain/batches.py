@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rutterctl.domain.lifecycle import Stage
 from rutterctl.domain.models import NO_TIME, Batch, ConnectionStatus, Priority, Timestamp
@@ -59,8 +59,7 @@ def ongoing_state(stage: Stage, historical_sync_completed: bool) -> str:
     return ONGOING_ACTIVE if historical_sync_completed else ONGOING_PENDING
 
 
-@dataclass(frozen=True)
-class EntityView:
+class EntityView(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """One entity of a batch: its priority, status and the dates synced."""
 
     name: str
@@ -70,8 +69,7 @@ class EntityView:
     newest: Timestamp
 
 
-@dataclass(frozen=True)
-class BatchView:
+class BatchView(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """A batch as an operator reads it: its data, each entity's progress, status and webhook."""
 
     batch_num: int | float | None  # None for the implicit batch of an unbatched connection

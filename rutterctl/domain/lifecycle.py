@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from rutterctl.domain.models import ConnectionStatus
 
@@ -16,8 +16,7 @@ class Stage(StrEnum):
     ONGOING_SYNC = "ONGOING_SYNC"
 
 
-@dataclass(frozen=True)
-class StageInfo:
+class StageInfo(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """What a stage means to an operator, what ends it, and what to do."""
 
     stage: Stage

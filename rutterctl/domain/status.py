@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rutterctl.domain.batches import batches_completed
 from rutterctl.domain.lifecycle import STAGES, Stage, StageInfo, stage_of
@@ -21,8 +20,7 @@ SYNC_CADENCE = timedelta(minutes=10)
 STALE_AFTER = 3 * SYNC_CADENCE
 
 
-@dataclass(frozen=True)
-class StatusReport:
+class StatusReport(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """A status document explained: the stage, its meaning, batches and warnings."""
 
     status: ConnectionStatus

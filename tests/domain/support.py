@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from rutterctl.domain.models import (
@@ -31,7 +31,7 @@ def connection_status(**overrides: Any) -> ConnectionStatus:
         disabled_reason=None,
         historical_sync_completed=True,
     )
-    return replace(base, **overrides)
+    return base._replace(**overrides)
 
 
 def summary(connection_id: str, token: str) -> ConnectionSummary:

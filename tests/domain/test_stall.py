@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -142,7 +141,7 @@ def test_the_reading_time_defaults_to_when_the_report_was_read() -> None:
     tracker = StallTracker(StallPolicy(stall_after=60.0))
     report = at(0, **initial())
     tracker.observe(report)
-    later = replace(report, checked_at=report.checked_at + timedelta(seconds=61))
+    later = report._replace(checked_at=report.checked_at + timedelta(seconds=61))
     stall = tracker.observe(later).stall
     assert stall is not None and stall.stalled_for == 61.0
     assert tracker.quiet_for(datetime.fromisoformat("2026-11-28T12:02:00+00:00")) == timedelta(
