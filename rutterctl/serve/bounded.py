@@ -51,4 +51,10 @@ def close_all(server: Any) -> None:
         for dispatcher in list(server._map.values()):
             dispatcher.close()
 
-    server.trigger.pull_trigger(close)
+    try:
+        server.trigger.pull_trigger(close)
+    except OSError:
+        # The loop's wake-up pipe is closed already (poll reported it invalid and asyncore
+        # closed it): nothing can wake the loop, so close here. The loop lists its map
+        # before each poll and ends once the map is empty, within its 1 s poll timeout.
+        close()
