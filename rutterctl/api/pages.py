@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from rutterctl.api.client import Reply, RutterClient
 from rutterctl.domain.fetch import Number, Page
@@ -26,15 +26,14 @@ from rutterctl.errors import ApiError
 ENTITIES = ("orders", "transactions")
 
 
-@dataclass(frozen=True)
-class PageQuery:
+class PageQuery(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """Which records to page through: the entity, the connection's token, the filters."""
 
     entity: str  # orders | transactions: also the path and the records' key in the envelope
     access_token: str
     force: bool = False
     # created_at_min / created_at_max / updated_at_min / updated_at_max, in Unix milliseconds
-    filters: Mapping[str, int] = field(default_factory=dict)
+    filters: Mapping[str, int] = MappingProxyType({})
 
     def params(self, cursor: str | None, limit: int | None) -> dict[str, str]:
         params = {"access_token": self.access_token}

@@ -85,14 +85,12 @@ def targets(deps: Deps, names: list[str], status: str | None) -> list[Target]:
 def with_store_names(deps: Deps, chosen: list[Target]) -> list[Target]:
     """Targets known only by their id get the store name the store cache holds fresh (read
     by `connections find`, `list --details` or a domain lookup): no request, for terminals."""
-    import dataclasses
-
     fresh = deps.naming().caches()[1].fresh()
     out = []
     for target in chosen:
         info = fresh.get(target.name) if target.name == target.connection_id else None
         name = info.store_name if info is not None else None
-        out.append(dataclasses.replace(target, store_name=name) if name else target)
+        out.append(target._replace(store_name=name) if name else target)
     return out
 
 

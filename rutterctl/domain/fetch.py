@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from rutterctl.errors import ApiError, NotReady, RutterctlError, UsageError
 
@@ -41,8 +40,7 @@ class Number:
         return hash(self.text)
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """One page of records and the cursor of the next."""
 
     records: list[Record]
@@ -66,8 +64,7 @@ class Page:
         )
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """Where a fetch goes on after the pages written so far: from `cursor` (None: the start),
     dropping the first `skip` records of that page; `done` when nothing is left."""
 
@@ -84,8 +81,7 @@ class PageSource(Protocol):
 Sink = Callable[[Page, Position], None]
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """How a fetch ended: what it wrote and where to continue."""
 
     records: int

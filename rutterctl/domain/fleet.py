@@ -77,8 +77,7 @@ BUDGET_SHARE = 0.9
 EPSILON = 1e-6
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """One connection of a fleet. `name` is what the user typed (alias, id) or the id: never
     an access token, which is a secret. `connection_id` when known before any request.
     `store_name`: for people on a terminal, when `name` is only an id and a fresh store name
@@ -94,16 +93,14 @@ class Target:
         return self.store_name or self.name
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """The organisation's rate limit: `limit` requests per `window` seconds."""
 
     limit: int
     window: float
 
 
-@dataclass(frozen=True)
-class Done(Generic[T, R]):
+class Done(NamedTuple, Generic[T, R]):  # a NamedTuple for start-up time: domain/models.py
     """One item's work, finished: its value or error, and when it ran."""
 
     item: T

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from rutterctl.domain.durations import format_duration
 from rutterctl.domain.lifecycle import Stage
@@ -33,8 +34,7 @@ ONGOING_PERIODS = round(STALE_AFTER / SYNC_CADENCE)
 PAUSED = (Stage.DISABLED, Stage.NEEDS_UPDATE)
 
 
-@dataclass(frozen=True)
-class StallPolicy:
+class StallPolicy(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """How long without progress makes a connection stalled, by stage."""
 
     stall_after: float | None = None  # seconds, every stage; None: the defaults by stage
@@ -61,8 +61,7 @@ class StallPolicy:
         )
 
 
-@dataclass(frozen=True)
-class EntityMark:
+class EntityMark(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """An entity's counts and dates, as compared between two polls."""
 
     name: str
@@ -72,8 +71,7 @@ class EntityMark:
     newest: str | None
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """The parts of a status document whose change counts as progress."""
 
     stage: Stage
@@ -128,8 +126,7 @@ def frozen_parts(snap: Snapshot) -> tuple[str, ...]:
     return tuple(parts)
 
 
-@dataclass(frozen=True)
-class Stall:
+class Stall(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """A stalled connection: what stopped moving, since when, against which threshold."""
 
     stage: Stage
@@ -182,8 +179,7 @@ def document_stall(report: StatusReport, policy: StallPolicy) -> Stall | None:
     return stall
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """What one new status document said about motion."""
 
     before: Snapshot | None  # the previous reading's snapshot (None: the first reading)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from rutterctl.domain.fleet import (
     DEFAULT_WORKERS,
@@ -45,8 +46,7 @@ BACKOFF_FACTOR = 1.5
 MAX_INTERVAL_FACTOR = 4.0  # backing off never polls less often than every 4 intervals
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """What wait-ready waits for: ready, historical, or one entity ready."""
 
     kind: str  # "ready", "historical" or "entity"
@@ -98,8 +98,7 @@ class Outcome(StrEnum):
     ERROR = "error"
 
 
-@dataclass(frozen=True)
-class PollEvent:
+class PollEvent(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """One poll of one connection, as the progress display sees it."""
 
     target: Target
@@ -110,8 +109,7 @@ class PollEvent:
     changed: bool  # stage or progress differs from the previous poll
 
 
-@dataclass(frozen=True)
-class WaitResult:
+class WaitResult(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """How waiting for one connection ended."""
 
     target: Target

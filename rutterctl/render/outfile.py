@@ -23,9 +23,8 @@ import json
 import os
 import stat
 import tempfile
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from rutterctl.config.files import try_lock, write_atomic
 from rutterctl.domain.fetch import Position
@@ -37,8 +36,7 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)  # POSIX only
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """What --output FILE names: the path given, where it leads, written into directly?"""
 
     given: Path
@@ -84,8 +82,7 @@ def write_error(exc: OSError, path: Path, *, resume: str | None) -> UsageError:
     return UsageError(f"cannot write {path}: {why}", hint=hint)
 
 
-@dataclass(frozen=True)
-class Checkpoint:
+class Checkpoint(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """`.FILE.checkpoint`: the query, where the next page starts and the data's length."""
 
     query: dict[str, Any]
@@ -371,7 +368,7 @@ class FileOutput:
             inode=os.fstat(fd).st_ino,
         )
         self.before = (done.pages, done.records)
-        document = json.dumps({"version": VERSION, **asdict(done)}, indent=1) + "\n"
+        document = json.dumps({"version": VERSION, **done._asdict()}, indent=1) + "\n"
         write_atomic(self.ckpt_path, document, hint="free some space, then resume with --resume")
         self.last = done
 

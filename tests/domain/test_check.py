@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -128,7 +127,7 @@ def test_summary_counts_and_the_worst_failure_decides_the_exit_code() -> None:
         connection_status(is_disabled=True),
     ]
     results = [
-        assess(replace(TARGET, name=f"c{n}"), build_report(s, None, FIXED_NOW), None,
+        assess(TARGET._replace(name=f"c{n}"), build_report(s, None, FIXED_NOW), None,
                limits=LIMITS, policy=POLICY, now=FIXED_NOW)
         for n, s in enumerate(statuses)
     ]  # fmt: skip
