@@ -9,13 +9,14 @@ def main() -> None:
     # imported: scripts call --version in loops, the shell runs rutterctl on every TAB, and
     # the import of the CLI framework alone costs about 5x a bare interpreter start
     # (see bench/startup.py and the README's performance section).
-    from rutterctl.cli.fast import answer
+    if sys.stdout is not None:  # None: started with stdout closed (`>&-`), typer's to handle
+        from rutterctl.cli.fast import answer
 
-    code = answer(sys.argv[1:], os.environ, sys.stdout)
-    if code:
-        raise SystemExit(code)  # fish asking whether there is anything to complete: no
-    if code is not None:
-        return
+        code = answer(sys.argv[1:], os.environ, sys.stdout)
+        if code:
+            raise SystemExit(code)  # fish asking whether there is anything to complete: no
+        if code is not None:
+            return
     from rutterctl import interrupts
 
     # SIGTERM (timeout, CI cancellation, docker stop) and SIGHUP end a run like Ctrl-C:

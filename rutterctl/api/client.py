@@ -185,6 +185,7 @@ class RutterClient:
         auth = self._auth()
         policy = self.config.retry
         query = {k: v for k, v in (params or {}).items() if v is not None}
+        _check_text(query)
         shown = self._shown(path, query)
         self._trace_request(shown)
         waited = 0.0
@@ -395,3 +396,18 @@ def _unreadable(response: httpx.Response, content: bytes | None, why: str | None
     if content is None:
         return f"not JSON ({kind}; {why})"
     return f"{why or 'not JSON'} ({kind}, {len(content)} bytes)"
+
+
+def _check_text(query: Mapping[str, str]) -> None:
+    """A value from the command line that is not UTF-8 (bytes the shell passed through, kept
+    as surrogates by Python) cannot be sent: a usage error, not an unexpected one."""
+    for key, value in query.items():
+        if value.isascii():
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = "" if key == "access_token" else f" {value!r}"
+            raise UsageError(
+                f"the {key} value{shown} is not UTF-8 text", hint="pass it as Rutter gave it"
+            ) from None

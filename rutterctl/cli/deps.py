@@ -7,6 +7,7 @@ and asserts the exact output. Heavy imports happen inside the methods that need 
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import sys
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
+from rutterctl.errors import UsageError
 from rutterctl.secrets import redact
 
 if TYPE_CHECKING:
@@ -80,11 +82,27 @@ class Deps:
     # -- streams -------------------------------------------------------------------------
     @property
     def out(self) -> TextIO:
-        return self.stdout if self.stdout is not None else sys.stdout
+        """Where data goes; a UsageError when the process was started with stdout closed
+        (`>&-`): the data asked for cannot be written anywhere."""
+        stream = self.stdout if self.stdout is not None else sys.stdout
+        if stream is None:
+            raise UsageError(
+                "standard output is closed", hint="redirect it to a file, or to /dev/null"
+            )
+        return stream
 
     @property
     def err(self) -> TextIO:
-        return self.stderr if self.stderr is not None else sys.stderr
+        """Where warnings and errors go: nowhere when stderr was closed (`2>&-`), which must
+        not make a command that works fail."""
+        stream = self.stderr if self.stderr is not None else sys.stderr
+        return stream if stream is not None else _NOWHERE
+
+    def flush(self) -> None:
+        """Flush stdout if there is one (a command may have written nothing to a closed one)."""
+        stream = self.stdout if self.stdout is not None else sys.stdout
+        if stream is not None:
+            stream.flush()
 
     @property
     def out_is_tty(self) -> bool:
@@ -263,6 +281,16 @@ class Deps:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+class _Nowhere(io.StringIO):
+    """A stream that keeps nothing."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+_NOWHERE = _Nowhere()
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -55,7 +55,7 @@ def _run(deps: Deps, command: str, root: dict[str, Any], params: dict[str, Any])
     def body() -> int:
         run = _body(SPECS[command][0])
         code: int = run(deps.with_globals(**root), **params)
-        deps.out.flush()  # inside the boundary: a reader gone away (`| head`) ends quietly
+        deps.flush()  # inside the boundary: a reader gone away (`| head`) ends quietly
         return code
 
     try:
