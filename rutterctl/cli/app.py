@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from rutterctl import __version__
-from rutterctl.cli.boundary import guarded
+from rutterctl.cli.boundary import describe, guarded
 from rutterctl.cli.commands import COMMANDS, SUMMARIES
 from rutterctl.cli.deps import Deps
 from rutterctl.cli.options import complete_profile
@@ -72,6 +72,11 @@ class RutterGroup(TyperGroup):
             raise _one_line(exc) from None
         except _USAGE as exc:
             raise _one_line(exc) from None
+        except KeyboardInterrupt as exc:
+            # Outside the boundary typer would end a signal as a silent 130 (SIGTERM too):
+            # said and numbered as everywhere else.
+            sys.stderr.write(describe(exc) + "\n")
+            raise typer.Exit(128 + getattr(exc, "signum", 2)) from None
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """A mistyped command gets the closest names (`stauts`: did you mean `status`?); exit 2."""

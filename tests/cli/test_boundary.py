@@ -4,11 +4,17 @@ line and its exit code, and once the run has said its last line nothing more is 
 from __future__ import annotations
 
 import io
+import signal
 import threading
 
+import pytest
 from rutterctl.cli.boundary import guarded
 from rutterctl.cli.deps import Deps
 from rutterctl.errors import ConnectionNotFound
+from rutterctl.interrupts import Interrupted
+from typer.core import TyperGroup
+
+from tests.fakes import invoke
 
 
 def deps_with_stderr() -> tuple[Deps, io.StringIO]:
@@ -55,3 +61,17 @@ def test_what_is_said_before_the_end_is_kept() -> None:
     assert guarded(lambda: deps, lambda: deps.warn("warning: not ready")) == 0
     deps.warn("after the end")
     assert err.getvalue() == "warning: not ready\n"
+
+
+def test_a_signal_while_typer_parses_the_global_options_is_said_and_numbered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Outside the boundary typer turns a KeyboardInterrupt into a silent exit 130, SIGTERM
+    included; the root group says it and exits 128 + the signal, like the boundary."""
+
+    def stopped(self: object, ctx: object, args: list[str]) -> list[str]:
+        raise Interrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(TyperGroup, "parse_args", stopped)
+    result = invoke(["--debug", "status", "acme"])
+    assert (result.exit_code, result.stderr) == (143, "interrupted\n")
