@@ -47,6 +47,29 @@ class Result:
     clock: FakeClock
 
 
+def make_deps(
+    environ: dict[str, str],
+    clock: FakeClock,
+    *,
+    transport: Any = None,
+    tty: bool = False,
+    **more: Any,
+) -> Deps:
+    """The Deps a test runs a command with: its environment, transport and fake clock, a seeded
+    random source, and the TTY flags it wants."""
+    return Deps(
+        environ=environ,
+        transport=transport,
+        now=clock.now,
+        monotonic=clock.monotonic,
+        sleep=clock.sleep,
+        rng=random.Random(7),
+        stdout_tty=tty,
+        stderr_tty=tty,
+        **more,
+    )
+
+
 def invoke(
     args: list[str],
     *,
@@ -62,16 +85,7 @@ def invoke(
     # The isolated dirs set by conftest's autouse fixture, then credentials, then the test's own.
     environ = {k: v for k, v in os.environ.items() if k.startswith("RUTTERCTL_")}
     environ.update(CREDS if env is None else env)
-    deps = Deps(
-        environ=environ,
-        transport=transport,
-        now=clock.now,
-        monotonic=clock.monotonic,
-        sleep=clock.sleep,
-        rng=random.Random(7),
-        stdout_tty=tty,
-        stderr_tty=tty,
-    )
+    deps = make_deps(environ, clock, transport=transport, tty=tty)
     if keyring_timeout is not None:
         deps.keyring_timeout = keyring_timeout
     result = CliRunner().invoke(app, args, obj=deps, input=input)

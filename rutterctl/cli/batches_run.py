@@ -25,13 +25,8 @@ def batches(deps: Deps, connection: str, output: str | None = None) -> int:
     if chosen is TableOrJson.json:
         jsonout.write_json(documents.batches_document(report), deps.out)
     else:
+        from rutterctl.cli.status_run import draw
         from rutterctl.render import batches_view  # layout and terminal code: tables only
 
-        names = {"connection": shown, "prefix": hints.command_prefix(deps)}
-        if deps.out_is_tty:
-            batches_view.render_rich(
-                report, deps.out, color=deps.color, context=deps.context_label(), **names
-            )
-        else:
-            batches_view.render_plain(report, deps.out, context=deps.context_label(), **names)
+        draw(deps, batches_view, report, shown)
     return 0

@@ -3,13 +3,14 @@ quick lane (cli/quick.py) runs it without importing the CLI framework."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rutterctl.cli import hints
 from rutterctl.cli.formats import TableOrJson
 
 if TYPE_CHECKING:
     from rutterctl.cli.deps import Deps
+    from rutterctl.domain.status import StatusReport
 
 
 def status(
@@ -34,11 +35,15 @@ def status(
     else:
         from rutterctl.render import status_view  # layout and terminal code: tables only
 
-        names = {"connection": shown, "prefix": hints.command_prefix(deps)}
-        if deps.out_is_tty:
-            status_view.render_rich(
-                report, deps.out, color=deps.color, context=deps.context_label(), **names
-            )
-        else:
-            status_view.render_plain(report, deps.out, context=deps.context_label(), **names)
+        draw(deps, status_view, report, shown)
     return int(exit_code_for_stage(report.stage.value)) if exit_status else 0
+
+
+def draw(deps: Deps, view: Any, report: StatusReport, shown: str) -> None:
+    """`report` as `view` (status_view, batches_view) draws it: rich on a terminal, plain
+    text when piped, its hints naming the connection as `shown` and the profile's prefix."""
+    names = {"connection": shown, "prefix": hints.command_prefix(deps)}
+    if deps.out_is_tty:
+        view.render_rich(report, deps.out, color=deps.color, context=deps.context_label(), **names)
+    else:
+        view.render_plain(report, deps.out, context=deps.context_label(), **names)

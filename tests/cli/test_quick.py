@@ -9,7 +9,6 @@ import importlib
 import inspect
 import io
 import os
-import random
 import re
 from enum import IntEnum
 from pathlib import Path
@@ -26,7 +25,7 @@ from rutterctl.cli.deps import Deps
 from rutterctl.cli.quick_specs import SPECS
 from typer.testing import CliRunner
 
-from tests.fakes import FakeClock, invoke
+from tests.fakes import FakeClock, invoke, make_deps
 from tests.sim.support import cli_env, harness, transport
 from tests.test_completions import load_script
 
@@ -225,19 +224,9 @@ def both_lanes(
                 result = invoke(line, transport=transport(sim), env=env, tty=tty)
             results.append((result.exit_code, result.stdout, _request_ids(result.stderr)))
             continue
-        clock = FakeClock()
         out, err = io.StringIO(), io.StringIO()
-        deps = Deps(
-            environ=env,
-            stdout=out,
-            stderr=err,
-            stdout_tty=tty,
-            stderr_tty=tty,
-            transport=transport(sim),
-            now=clock.now,
-            monotonic=clock.monotonic,
-            sleep=clock.sleep,
-            rng=random.Random(7),
+        deps = make_deps(
+            env, FakeClock(), transport=transport(sim), tty=tty, stdout=out, stderr=err
         )
         code = quick.answer(line, env, deps)
         assert code is not None, f"{line} was left to typer"
