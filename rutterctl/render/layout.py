@@ -40,8 +40,8 @@ decides which cells are shown). rich is imported only inside the functions that 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,8 +51,7 @@ GAP = 2  # cells between two table columns (rich: padding (0, 1) without edges)
 ELLIPSIS = "…"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """One column. `whole`: never cut or wrapped. `min_width`: wrappable columns only."""
 
     key: str
@@ -64,8 +63,7 @@ class Column:
     style: str = ""
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """What `fit` decided: the columns shown (in order) and their widths, those dropped."""
 
     width: int
@@ -73,7 +71,7 @@ class Fit:
     widths: tuple[int, ...]
     dropped: tuple[Column, ...] = ()
     stacked: bool = False
-    indexes: tuple[int, ...] = field(default=())
+    indexes: tuple[int, ...] = ()
 
 
 def cells(text: str) -> int:
@@ -369,8 +367,7 @@ def print_pairs(
 # -- one-line displays ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):  # a NamedTuple for start-up time: see domain/models.py
     """A piece of a one-line display. Priority 0 is kept; others are dropped (highest first),
     a `cuttable` one first shortened at a `boundary` with "…" (never mid-value). `short` is
     a terser form of a kept part, used only when the kept parts alone do not fit."""
