@@ -91,9 +91,11 @@ def redact(text: str) -> str:
             text = text.replace(value, mask(value))
     if tokens and "-" in text:
         text = _UUID_SHAPE.sub(_mask_uuid, text)
-    if "asic" in text or "earer" in text or "ASIC" in text or "EARER" in text:
+    # The patterns ignore case; so must the cheap check that skips them ("BaSiC ...").
+    folded = text.lower()
+    if "basic" in folded or "bearer" in folded:
         text = re.sub(_AUTHORIZATION, _mask_authorization, text)
-    if "ccess_token" in text or "CCESS_TOKEN" in text:
+    if "access_token" in folded:
         text = re.sub(_ACCESS_TOKEN, lambda m: m.group(1) + _masked(m.group(2)), text)
     return text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from rutterctl.secrets import Secret, mask, redact, register
 
 
@@ -92,3 +93,20 @@ def test_the_listing_registers_every_access_token_it_returns() -> None:
     config = ClientConfig("http://127.0.0.1:9/versioned", "2023-03-14", "id", Secret("s" * 20))
     HttpGateway(RutterClient(config, transport=transport)).list_connections("any")
     assert redact(f"echoed {token}") == "echoed ****c3c3"
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        (
+            "upstream said: BaSiC dXNlcjpzZWNyZXQtdmFsdWUtMTIzNDU2Nzg=",
+            "dXNlcjpzZWNyZXQtdmFsdWUtMTIz",
+        ),
+        ("proxy log: bEaReR eyJhbGciOiJIUzI1NiJ9.payload.signature123", "eyJhbGciOiJIUzI1NiJ9"),
+        ("GET /connections/status?Access_Token=0123456789abcdefghij", "0123456789abcdefghij"),
+    ],
+)
+def test_credentials_are_masked_whatever_their_case(line: str, secret: str) -> None:
+    """The patterns ignore case; the cheap check before them must too."""
+    shown = redact(line)
+    assert secret not in shown and "****" in shown

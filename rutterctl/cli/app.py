@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 from rutterctl import __version__
 from rutterctl.cli.boundary import describe, guarded
 from rutterctl.cli.commands import COMMANDS, SUMMARIES
-from rutterctl.cli.deps import Deps
+from rutterctl.cli.deps import NOWHERE, Deps
 from rutterctl.cli.options import complete_profile
 from rutterctl.secrets import redact
 
@@ -75,7 +75,7 @@ class RutterGroup(TyperGroup):
         except KeyboardInterrupt as exc:
             # Outside the boundary typer would end a signal as a silent 130 (SIGTERM too):
             # said and numbered as everywhere else.
-            sys.stderr.write(describe(exc) + "\n")
+            (sys.stderr or NOWHERE).write(describe(exc) + "\n")
             raise typer.Exit(128 + getattr(exc, "signum", 2)) from None
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
@@ -125,9 +125,9 @@ class RutterGroup(TyperGroup):
             )
         except _NO_SUCH_OPTION as exc:
             _suggest(exc, ctx.meta.get(_ARGS))
-            raise _one_line(exc) from None
+            raise _one_line(exc, _typed_command(ctx)) from None
         except _USAGE as exc:  # a subcommand's missing argument, bad value, extra word
-            raise _one_line(exc) from None
+            raise _one_line(exc, _typed_command(ctx)) from None
         finally:
             if isinstance(ctx.obj, Deps):
                 ctx.obj.close()
@@ -155,6 +155,8 @@ class _OneLineUsage(_USAGE):  # type: ignore[misc]
     """A usage error shown like every other error: one line on stderr saying what was wrong
     and where the usage is, instead of click's usage, hint and error on three lines."""
 
+    command = "rutterctl"
+
     def show(self, file: Any = None) -> None:
         from rutterctl.render.plain import printable
 
@@ -162,19 +164,27 @@ class _OneLineUsage(_USAGE):  # type: ignore[misc]
         if message[:1].isupper() and message[1:2].islower():  # click's "Missing argument ..."
             message = message[0].lower() + message[1:]
         if "did you mean" not in message and "global option" not in message:  # what to do
-            command = self.ctx.command_path if self.ctx is not None else "rutterctl"
+            command = self.ctx.command_path if self.ctx is not None else self.command
             message += f"; `{command} --help` shows the usage"
-        (file or sys.stderr).write(printable(redact(f"error: {message}")) + "\n")
+        (file or sys.stderr or NOWHERE).write(printable(redact(f"error: {message}")) + "\n")
 
 
-def _one_line(exc: Any) -> Any:
+def _one_line(exc: Any, command: str = "rutterctl") -> Any:
     """`exc` as a one-line usage error; errors that show something else (a group run bare
-    shows its help) are left as they are."""
+    shows its help) are left as they are. `command`: whose help to point to when click gave
+    the error no context (an option's missing value)."""
     if type(exc).show is not _USAGE.show or isinstance(exc, _OneLineUsage):
         return exc
     one = _OneLineUsage(exc.format_message(), ctx=exc.ctx)
     one.exit_code = exc.exit_code
+    one.command = command
     return one
+
+
+def _typed_command(ctx: Any) -> str:
+    """The command as typed (`rutterctl status`), from the words the group resolved."""
+    words = ctx.meta.get(_ARGS) or []
+    return " ".join(["rutterctl", *words[:1]])
 
 
 GLOBAL_OPTIONS = ("--debug", "--profile")

@@ -96,7 +96,7 @@ class Deps:
         """Where warnings and errors go: nowhere when stderr was closed (`2>&-`), which must
         not make a command that works fail."""
         stream = self.stderr if self.stderr is not None else sys.stderr
-        return stream if stream is not None else _NOWHERE
+        return stream if stream is not None else NOWHERE
 
     def flush(self) -> None:
         """Flush stdout if there is one (a command may have written nothing to a closed one)."""
@@ -106,7 +106,11 @@ class Deps:
 
     @property
     def out_is_tty(self) -> bool:
-        return self.stdout_tty if self.stdout_tty is not None else _isatty(self.out)
+        """Never raises: a closed stdout is no terminal (`fetch --output FILE >&-` works)."""
+        if self.stdout_tty is not None:
+            return self.stdout_tty
+        stream = self.stdout if self.stdout is not None else sys.stdout
+        return stream is not None and _isatty(stream)
 
     @property
     def err_is_tty(self) -> bool:
@@ -290,7 +294,8 @@ class _Nowhere(io.StringIO):
         return len(text)
 
 
-_NOWHERE = _Nowhere()
+# Where stderr's lines go when the process was started without one (`2>&-`).
+NOWHERE = _Nowhere()
 
 
 def _isatty(stream: TextIO) -> bool:

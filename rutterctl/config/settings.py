@@ -63,6 +63,19 @@ class Settings(NamedTuple):  # a NamedTuple for start-up time: see domain/models
         return f"profile {self.profile} · {where}"
 
 
+def _check_text(environ: Mapping[str, str]) -> None:
+    """rutterctl's variables must be text: bytes that are not UTF-8 (kept as surrogates by
+    Python) cannot be sent or written. The value is not shown: it may be a secret."""
+    for name, value in environ.items():
+        if name.startswith("RUTTER") and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError(
+                    f"{name} is not UTF-8 text", hint=f"set {name} again, as plain text"
+                ) from None
+
+
 def load_settings(
     environ: Mapping[str, str],
     *,
@@ -81,6 +94,7 @@ def load_settings(
     """
     from rutterctl.config import profiles  # only when settings are needed, not for --help
 
+    _check_text(environ)
     name, _ = profiles.select_profile(profile, environ)
     config = profiles.load_config(profiles.config_path(environ))
     values = config.profile(name)

@@ -269,6 +269,9 @@ def test_an_unknown_option_is_a_usage_error() -> None:
         (["alias", "set"], "error: missing argument 'NAME'; `rutterctl alias set --help`"),
         (["--frobnicate", "status"], "error: no such option: --frobnicate; `rutterctl --help`"),
         (["auth", "login", "--bogus"], "error: no such option: --bogus; `rutterctl auth login"),
+        # click gives a missing value no context: the help is still the command's.
+        (["status", "x", "-o"], "error: option '-o' requires an argument; `rutterctl status --"),
+        (["fetch", "orders", "x", "--limit"], "error: option '--limit' requires an argument; `r"),
     ],
 )
 def test_every_usage_error_is_one_line_saying_where_the_usage_is(

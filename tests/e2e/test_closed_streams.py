@@ -5,7 +5,9 @@ anywhere, a working command when only stderr is gone, never an unexpected error.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+from pathlib import Path
 
 from tests.e2e.conftest import RUTTERCTL, RunningSim
 
@@ -26,6 +28,20 @@ def test_data_to_a_closed_stdout_is_a_usage_error(fleet: RunningSim) -> None:
             "error: standard output is closed; redirect it to a file, or to /dev/null"
         )
         assert "unexpected" not in result.stderr
+
+
+def test_a_fetch_into_a_file_needs_no_stdout(fleet: RunningSim, tmp_path: Path) -> None:
+    conn = fleet.connections["acme-ongoing"]["id"]
+    target = tmp_path / "orders.ndjson"
+    line = f"{RUTTERCTL} fetch orders {conn} --limit 3 -o ndjson --output {target} >&-"
+    result = shell(fleet, line)
+    assert result.returncode == 0, result.stderr
+    assert len(target.read_text().splitlines()) == 3
+
+
+def test_a_usage_error_keeps_exit_2_with_stderr_closed(fleet: RunningSim) -> None:
+    for command in ("status acme --bogus", "nosuch", "status", "fetch orders x --limit abc"):
+        assert shell(fleet, f"{RUTTERCTL} {command} 2>&-").returncode == 2, command
 
 
 def test_a_closed_stderr_does_not_fail_a_command_that_works(fleet: RunningSim) -> None:
@@ -51,4 +67,16 @@ def test_a_value_that_is_not_utf8_is_a_usage_error(fleet: RunningSim) -> None:
     assert (
         result.stderr
         == b"error: the cursor value '\\udcff' is not UTF-8 text; pass it as Rutter gave it\n"
+    )
+
+
+def test_a_variable_that_is_not_utf8_is_named_not_shown(fleet: RunningSim) -> None:
+    conn = fleet.connections["acme-ongoing"]["id"]
+    env = {os.fsencode(k): os.fsencode(v) for k, v in fleet.env().items()}
+    env[b"RUTTER_CLIENT_SECRET"] = b"secret-\xff"
+    result = subprocess.run([RUTTERCTL, "status", conn], env=env, capture_output=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == (
+        b"error: RUTTER_CLIENT_SECRET is not UTF-8 text; set RUTTER_CLIENT_SECRET again, "
+        b"as plain text\n"
     )
