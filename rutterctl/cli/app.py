@@ -161,6 +161,9 @@ class _OneLineUsage(_USAGE):  # type: ignore[misc]
         from rutterctl.render.plain import printable
 
         message = self.format_message().rstrip(".").replace(". Did you mean", "; did you mean")
+        said, mean, names = message.partition("did you mean")
+        if mean:  # click's names in a subgroup as ours: `serve`, not 'serve'
+            message = said + mean + names.replace("'", "`")
         if message[:1].isupper() and message[1:2].islower():  # click's "Missing argument ..."
             message = message[0].lower() + message[1:]
         if "did you mean" not in message and "global option" not in message:  # what to do

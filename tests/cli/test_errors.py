@@ -265,7 +265,7 @@ def test_an_unknown_option_is_a_usage_error() -> None:
     [
         (["fetch", "orders", "x", "--limit", "ten"], "error: invalid value for '--limit'"),
         (["status", "a", "b"], "error: got unexpected extra argument(s) (b); `rutterctl status"),
-        (["sim", "serv"], "error: no such command 'serv'; did you mean 'serve'?"),
+        (["sim", "serv"], "error: no such command 'serv'; did you mean `serve`?"),
         (["alias", "set"], "error: missing argument 'NAME'; `rutterctl alias set --help`"),
         (["--frobnicate", "status"], "error: no such option: --frobnicate; `rutterctl --help`"),
         (["auth", "login", "--bogus"], "error: no such option: --bogus; `rutterctl auth login"),

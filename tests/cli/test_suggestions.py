@@ -16,7 +16,7 @@ from tests.fakes import invoke
         (["--debgu", "status", "x"], "error: no such option: --debgu; did you mean `--debug`?\n"),
         (["status", "x", "--exit-stat"], "did you mean `--exit-status`?"),
         (["connections", "list", "--detials"], "did you mean `--details`?"),
-        (["sim", "serv"], "; did you mean 'serve'?"),  # a subcommand: click's own suggestion
+        (["sim", "serv"], "; did you mean `serve`?"),  # a subcommand: click's own suggestion
         (["check", "--fail-onn", "x"], "did you mean `--fail-on` or `--warn-on`?"),
         (["listen", "--event", "X"], "did you mean `--events`?"),
     ],
