@@ -108,6 +108,10 @@ def main() -> None:
                 "rutterctl status ID -o json": Case(
                     [RUTTERCTL, "status", connection_id, "-o", "json"], env, 10.0
                 ),
+                # The same through typer: the quick lane leaves a clustered `-ojson` to it.
+                "status ID -ojson (typer)": Case(
+                    [RUTTERCTL, "status", connection_id, "-ojson"], env
+                ),
                 # The other one-connection commands, in the same set-up (ready at once).
                 "rutterctl batches ID -o json": Case(
                     [RUTTERCTL, "batches", connection_id, "-o", "json"], env, 10.0
@@ -129,6 +133,8 @@ def main() -> None:
             # The floor under the `status` figure, since the quick lane imports no typer.
             floor = "import httpx, httpcore"
             cases["imports: httpx + httpcore"] = Case([sys.executable, "-c", floor], base_env)
+            # httpx alone, without the transport under it: what no transport of ours avoids.
+            cases["imports: httpx alone"] = Case([sys.executable, "-c", "import httpx"], base_env)
             # What the quick lane saves: typer and the root command, the way any other
             # command (and a line the lane leaves to typer) starts.
             typer_floor = "import typer, typer.main, httpx, httpcore"
