@@ -18,6 +18,8 @@ credentials: Rutter's Basic credentials never cross a network in plain text.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 import urllib.request
@@ -86,10 +88,22 @@ class _BoundedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_tcp(
-            host, port, _left(timeout, httpcore.ConnectTimeout), local_address, socket_options
-        )
-        return _BoundedStream(stream)
+        failed: Exception | None = None
+        for address in _addresses(host, port, _left(timeout, httpcore.ConnectTimeout)):
+            try:
+                stream = self._inner.connect_tcp(
+                    address,
+                    port,
+                    _left(timeout, httpcore.ConnectTimeout),
+                    local_address,
+                    socket_options,
+                )
+            except httpcore.ConnectError as exc:  # the next address, as create_connection does
+                failed = exc
+                continue
+            return _BoundedStream(stream)
+        assert failed is not None
+        raise failed
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -98,6 +112,38 @@ class _BoundedBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
+
+
+def _addresses(host: str, port: int, timeout: float | None) -> list[str]:
+    """The addresses to try for `host`, looked up within `timeout`. The system resolver has no
+    timeout of its own (a broken DNS server can hold it for tens of seconds, past any
+    deadline), so a name is looked up in a thread that is given up on at the deadline; an IP
+    address needs no lookup."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return [host]
+    found: list[list[str]] = []
+    error: list[OSError] = []
+
+    def lookup() -> None:
+        try:
+            answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            error.append(exc)
+        else:
+            found.append(list(dict.fromkeys(str(answer[4][0]) for answer in answers)))
+
+    resolver = threading.Thread(target=lookup, name="rutterctl-dns", daemon=True)
+    resolver.start()
+    resolver.join(timeout)
+    if resolver.is_alive():
+        raise httpcore.ConnectTimeout(f"looking up {host} took longer than the time left")
+    if error:
+        raise httpcore.ConnectError(f"cannot look up {host}: {error[0]}")
+    return found[0]
 
 
 class _Transport(httpx.HTTPTransport):
