@@ -249,14 +249,12 @@ def _root_options(group: Any) -> dict[str, Any]:
 
 def _quick_spec(name: str, target: str, group: Any) -> tuple[str, list[Any], dict[str, Any]]:
     """One quick command: its body, its arguments and its options, as click declares them."""
-    import importlib
-
     from rutterctl.cli import app as root
+    from rutterctl.cli.commands import load
 
-    module, _, attribute = target.partition(":")
     command = root._command(name)
     _parsed_as_click_defaults(name, group, command)
-    body = getattr(importlib.import_module(module), attribute)
+    body = load(target)
     return (target, *_parameters(name, command.params, body))
 
 

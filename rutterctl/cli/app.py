@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib
 import sys
 from typing import Annotated, Any
 
@@ -12,15 +11,14 @@ from typer.core import TyperGroup
 
 from rutterctl import __version__
 from rutterctl.cli.boundary import describe, guarded
-from rutterctl.cli.commands import COMMANDS, SUMMARIES
+from rutterctl.cli.commands import COMMANDS, SUMMARIES, load
 from rutterctl.cli.deps import NOWHERE, Deps
 from rutterctl.cli.options import complete_profile
 from rutterctl.secrets import redact
 
 
 def _target(name: str) -> Any:
-    module, attribute = COMMANDS[name].split(":")
-    return getattr(importlib.import_module(module), attribute)
+    return load(COMMANDS[name])
 
 
 @functools.cache

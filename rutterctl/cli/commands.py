@@ -38,6 +38,15 @@ QUICK = {
     "fetch": "rutterctl.cli.fetch_run:fetch",
 }
 
+
+def load(target: str) -> object:
+    """The function or Typer app a "module:attribute" target of these tables names."""
+    import importlib
+
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
 # name -> the first sentence of its docstring, for the root --help and TAB, which must not
 # import every command module just to list them (~20 ms). tests/cli/test_summaries.py checks
 # that each one is still its command's own first sentence; a command missing here is imported.

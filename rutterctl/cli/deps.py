@@ -84,7 +84,7 @@ class Deps:
     def out(self) -> TextIO:
         """Where data goes; a UsageError when the process was started with stdout closed
         (`>&-`): the data asked for cannot be written anywhere."""
-        stream = self.stdout if self.stdout is not None else sys.stdout
+        stream = self._stdout()
         if stream is None:
             raise UsageError(
                 "standard output is closed", hint="redirect it to a file, or to /dev/null"
@@ -100,16 +100,21 @@ class Deps:
 
     def flush(self) -> None:
         """Flush stdout if there is one (a command may have written nothing to a closed one)."""
-        stream = self.stdout if self.stdout is not None else sys.stdout
+        stream = self._stdout()
         if stream is not None:
             stream.flush()
+
+    def _stdout(self) -> TextIO | None:
+        """The injected stdout, else the process's at the time of use (None when the process
+        was started with it closed)."""
+        return self.stdout if self.stdout is not None else sys.stdout
 
     @property
     def out_is_tty(self) -> bool:
         """Never raises: a closed stdout is no terminal (`fetch --output FILE >&-` works)."""
         if self.stdout_tty is not None:
             return self.stdout_tty
-        stream = self.stdout if self.stdout is not None else sys.stdout
+        stream = self._stdout()
         return stream is not None and _isatty(stream)
 
     @property

@@ -17,10 +17,10 @@ accepts click parses to the same values.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from rutterctl.cli.commands import load
 from rutterctl.cli.quick_specs import ROOT_OPTIONS, SPECS, Option, Spec
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _run(deps: Deps, command: str, root: dict[str, Any], params: dict[str, Any])
     from rutterctl.cli.boundary import guarded
 
     def body() -> int:
-        run = _body(SPECS[command][0])
+        run: Any = load(SPECS[command][0])
         code: int = run(deps.with_globals(**root), **params)
         deps.flush()  # inside the boundary: a reader gone away (`| head`) ends quietly
         return code
@@ -157,9 +157,3 @@ def _convert(kind: str | tuple[str, ...], value: str) -> Any:
             raise _Decline
         return Path(value)
     raise _Decline  # a kind this lane does not know: typer's
-
-
-def _body(target: str) -> Any:
-    module, _, attribute = target.partition(":")
-    __import__(module)
-    return getattr(sys.modules[module], attribute)
