@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rutterctl.cli.commands import COMMANDS
@@ -41,10 +42,9 @@ def heavy_modules(args: list[str], env: dict[str, str] | None = None) -> tuple[l
     return heavy, out
 
 
-def imported(
-    args: list[str], env: dict[str, str] | None = None
-) -> tuple[list[str], list[str], str]:
-    """Heavy packages and rutterctl modules imported by running rutterctl with `args`."""
+def probe(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """One run of rutterctl with `args`: what it printed (`out`) and what it imported (HEAVY:
+    heavy packages, OURS: rutterctl and typer modules, ALL: every top-level name)."""
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(args)],
         capture_output=True,
@@ -52,10 +52,20 @@ def imported(
         env={**os.environ, **(env or {})},
         timeout=60,
     )
-    lines = proc.stderr.splitlines()
-    heavy: list[str] = json.loads(next(x for x in lines if x.startswith("HEAVY="))[6:])
-    ours: list[str] = json.loads(next(x for x in lines if x.startswith("OURS="))[5:])
-    return heavy, ours, proc.stdout
+    found: dict[str, Any] = {"out": proc.stdout}
+    for line in proc.stderr.splitlines():
+        key, equals, value = line.partition("=")
+        if equals and key in ("HEAVY", "OURS", "ALL"):
+            found[key] = json.loads(value)
+    return found
+
+
+def imported(
+    args: list[str], env: dict[str, str] | None = None
+) -> tuple[list[str], list[str], str]:
+    """Heavy packages and rutterctl modules imported by running rutterctl with `args`."""
+    found = probe(args, env)
+    return found["HEAVY"], found["OURS"], found["out"]
 
 
 def commands(ours: list[str]) -> list[str]:
@@ -140,20 +150,6 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
         sim.stop()
 
 
-def top_level(args: list[str], env: dict[str, str]) -> list[str]:
-    """Every top-level package or module imported by running rutterctl with `args`."""
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=60,
-    )
-    line = next(x for x in proc.stderr.splitlines() if x.startswith("ALL="))
-    names: list[str] = json.loads(line[4:])
-    return names
-
-
 @pytest.mark.parametrize(
     ("args", "used"),
     [
@@ -190,12 +186,12 @@ def test_a_status_cache_hit_imports_nothing_it_does_not_use(sim: RunningSim) -> 
     assert sim.run(*argv).returncode == 0
     env = sim.env()
     assert not any(Path(env["RUTTERCTL_CONFIG_DIR"]).glob("*.toml"))
-    names = top_level(argv, env)
+    found = probe(argv, env)
+    names, ours = found["ALL"], found["OURS"]
     unused = {"typer", "rich", "pydantic", "tomllib", "keyring", "msgspec", "orjson", "waitress"}
     assert sorted(unused & set(names)) == []
     assert "httpx" in names
     # No table layout: -o json to a pipe is plain text.
-    _, ours, _ = imported(argv, env)
     views = {"rutterctl.render.layout", "rutterctl.render.status_view", "rutterctl.render.term"}
     assert sorted(views & set(ours)) == []
 
